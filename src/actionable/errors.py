@@ -1,0 +1,114 @@
+"""Typed errors. Every error names the input that caused it and suggests a fix.
+
+All errors derive from :class:`ActionableError`; the input-validation errors are
+also :class:`ValueError`, so ``except ValueError`` keeps working for callers that
+do not know this library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = [
+    "ActionableError",
+    "EngineLimitError",
+    "RuleFileError",
+    "SourceError",
+    "UnknownTumorError",
+    "VariantParseError",
+]
+
+
+class ActionableError(Exception):
+    """Base class of every error raised by ``actionable``."""
+
+
+class VariantParseError(ActionableError, ValueError):
+    """A variant text could not be understood.
+
+    >>> import actionable
+    >>> try:
+    ...     actionable.parse_variant("BRAF V600EE")
+    ... except actionable.VariantParseError as e:
+    ...     e.text
+    'BRAF V600EE'
+    """
+
+    def __init__(self, text: str, problem: str, suggestion: str | None = None) -> None:
+        self.text = text
+        self.problem = problem
+        self.suggestion = suggestion
+        message = f"cannot parse variant {text!r}: {problem}"
+        if suggestion:
+            message += f". {suggestion}"
+        super().__init__(message)
+
+
+class UnknownTumorError(ActionableError, ValueError):
+    """A tumor text matched no OncoTree code, name or synonym.
+
+    ``suggestions`` holds the closest known terms, best first.
+    """
+
+    def __init__(self, text: str, suggestions: Sequence[str] = ()) -> None:
+        self.text = text
+        self.suggestions = tuple(suggestions)
+        message = f"unknown tumor type {text!r}"
+        if self.suggestions:
+            message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        message += (
+            " Use an OncoTree code (e.g. 'COAD'), an OncoTree name, or add a synonym to "
+            "knowledgebase/tumor_synonyms.yaml."
+        )
+        super().__init__(message)
+
+
+class RuleFileError(ActionableError, ValueError):
+    """A rule or knowledge-base file is invalid.
+
+    ``path``, ``line`` (1-based, when known) and ``field`` locate the problem;
+    ``valid`` lists accepted values where the set is small enough to show.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        problem: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+        valid: Sequence[str] = (),
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.field = field
+        self.problem = problem
+        self.valid = tuple(valid)
+        where = self.path + (f":{line}" if line is not None else "")
+        message = f"{where}: " + (f"field {field!r}: " if field else "") + problem
+        if self.valid:
+            shown = ", ".join(self.valid[:20]) + (", ..." if len(self.valid) > 20 else "")
+            message += f" (valid values: {shown})"
+        super().__init__(message)
+
+
+class EngineLimitError(ActionableError):
+    """A rule set would exceed a limit of the rule engine.
+
+    Raised when rules are compiled, never during evaluation, and names the rules
+    involved so the rule set can be split or the rules merged.
+    """
+
+    def __init__(self, problem: str, rule_ids: Sequence[str] = ()) -> None:
+        self.problem = problem
+        self.rule_ids = tuple(rule_ids)
+        message = problem
+        if self.rule_ids:
+            shown = ", ".join(self.rule_ids[:10]) + (" ..." if len(self.rule_ids) > 10 else "")
+            message += f" (rules: {shown})"
+        super().__init__(message)
+
+
+class SourceError(ActionableError):
+    """A remote knowledge source failed (network, authentication, malformed answer)."""
