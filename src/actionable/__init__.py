@@ -9,6 +9,7 @@ targeted-therapy recommendations.
 
 from __future__ import annotations
 
+from .engine import Engine
 from .errors import (
     ActionableError,
     EngineLimitError,
@@ -17,20 +18,47 @@ from .errors import (
     UnknownTumorError,
     VariantParseError,
 )
-from .models import TumorContext, TumorMatch, TumorType, Variant
+from .evaluate import evaluate
+from .models import (
+    Citation,
+    MatchDetail,
+    Recommendation,
+    Report,
+    Therapy,
+    TumorContext,
+    TumorMatch,
+    TumorType,
+    Unmatched,
+    Variant,
+)
+from .rules import load_rules
+from .tumors import resolve_tumor
+from .variants import parse_variant, parse_variants
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ActionableError",
+    "Citation",
+    "Engine",
     "EngineLimitError",
+    "MatchDetail",
+    "Recommendation",
+    "Report",
     "RuleFileError",
     "SourceError",
+    "Therapy",
     "TumorContext",
     "TumorMatch",
     "TumorType",
     "UnknownTumorError",
+    "Unmatched",
     "Variant",
     "VariantParseError",
     "__version__",
+    "evaluate",
+    "load_rules",
+    "parse_variant",
+    "parse_variants",
+    "resolve_tumor",
 ]

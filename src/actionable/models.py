@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "VARIANT_KINDS",
+    "Citation",
     "Frozen",
+    "MatchDetail",
     "Origin",
+    "Recommendation",
+    "Report",
+    "Therapy",
     "TumorContext",
     "TumorMatch",
     "TumorType",
+    "Unmatched",
     "Variant",
     "VariantKind",
 ]
@@ -171,3 +177,169 @@ class TumorMatch(Frozen):
     """The exclude entry that matched, when one did."""
     checked_exclusions: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+
+
+class Citation(BaseModel):
+    """One piece of evidence. At least one of ``pmid``, ``fda``, ``guideline``,
+    ``doi``, ``url``, ``abstract`` or ``civic`` must be given; FDA labels and
+    guidelines need a ``year``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pmid: int | None = Field(default=None, gt=0, description="PubMed identifier")
+    fda: str | None = Field(default=None, description="FDA label (drug and label name)")
+    guideline: str | None = Field(default=None, description="guideline name, e.g. 'ENETS'")
+    doi: str | None = None
+    url: str | None = None
+    abstract: str | None = Field(default=None, description="conference abstract reference")
+    civic: str | None = Field(default=None, description="CIViC evidence or assertion id (EID1, AID5)")
+    nct: str | None = Field(default=None, description="ClinicalTrials.gov identifier")
+    year: int | None = Field(default=None, ge=1950, le=2100)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _has_source(self) -> Citation:
+        if not any((self.pmid, self.fda, self.guideline, self.doi, self.url, self.abstract,
+                    self.civic)):
+            raise ValueError("a citation needs one of pmid, fda, guideline, doi, url, abstract, civic")
+        if (self.fda or self.guideline) and self.year is None:
+            raise ValueError("an FDA label or guideline citation needs its year")
+        return self
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        if self.fda:
+            parts.append(f"FDA label: {self.fda} ({self.year})")
+        if self.guideline:
+            parts.append(f"{self.guideline} ({self.year})")
+        if self.pmid:
+            parts.append(f"PMID {self.pmid}")
+        if self.doi:
+            parts.append(f"doi:{self.doi}")
+        if self.abstract:
+            parts.append(self.abstract)
+        if self.civic:
+            parts.append(f"CIViC {self.civic}")
+        if self.nct:
+            parts.append(self.nct)
+        if self.url and not parts:
+            parts.append(self.url)
+        return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------- results
+Level = Literal["1", "2", "3A", "3B", "4", "R1", "R2"]
+Effect = Literal["sensitivity", "resistance"]
+
+
+class Therapy(Frozen):
+    """Drugs given together, by lowercase generic name, in the order the rule lists them."""
+
+    drugs: tuple[str, ...]
+    name: str
+    """The drugs joined with `` + ``: ``"dabrafenib + trametinib"``."""
+
+
+class MatchDetail(Frozen):
+    """How a rule matched: the granularity of the alteration match and the tumor path."""
+
+    granularity: Literal["exact", "codon", "range", "exon", "class", "fusion", "gene", "biomarker"]
+    pattern: str
+    """The rule's alteration entry that matched (``V600E``, ``exon 19 deletion``)."""
+    tumor_path: tuple[str, ...] = ()
+    """The patient's tumor code and its ancestors, up to the code the rule includes."""
+    included_by: str | None = None
+    tumor_specific: bool = True
+    """False when the rule applies to a tumor-agnostic group (all, all_solid, all_liquid)."""
+    off_label: bool = False
+    """True when a rule curated for another tumor type is offered at level 3B."""
+
+
+class Recommendation(Frozen):
+    """One therapy for one alteration (or set of alterations), with level and rationale."""
+
+    variant: Variant
+    variants: tuple[Variant, ...]
+    therapy: Therapy
+    level: Level
+    effect: Effect
+    tier: str
+    """AMP/ASCO/CAP tier and evidence level, e.g. ``IA``, ``IIC``."""
+    escat: str | None = None
+    evidence: tuple[Citation, ...]
+    rule_id: str
+    source: str = "curated"
+    match: MatchDetail
+    rationale: tuple[str, ...]
+    supporting_rules: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    previously_received: bool = False
+
+    def __str__(self) -> str:
+        return (f"[{self.level}] {self.therapy.name} ({self.effect}) for "
+                f"{', '.join(str(v) for v in self.variants)}")
+
+
+class Unmatched(Frozen):
+    """A variant that led to no recommendation, and why."""
+
+    variant: Variant
+    reason: str
+
+
+class Report(Frozen):
+    """The result of :func:`actionable.evaluate`: recommendations best first, the
+    variants without one and why, warnings, and the knowledge-base version.
+
+    >>> import actionable
+    >>> report = actionable.evaluate(["BRAF V600E"], tumor="MEL")
+    >>> report.actionable(threshold="2")
+    True
+    """
+
+    tumor: TumorType | None
+    variants: tuple[Variant, ...]
+    recommendations: tuple[Recommendation, ...]
+    unmatched: tuple[Unmatched, ...] = ()
+    warnings: tuple[str, ...] = ()
+    kb_version: str
+    kb_date: str
+
+    def actionable(self, threshold: str = "2") -> bool:
+        """Whether any sensitivity recommendation is at ``threshold`` or better
+        (OncoKB order: 1 > 2 > 3A > 3B > 4).
+
+        >>> import actionable
+        >>> actionable.evaluate(["TP53 R213*"], tumor="COAD").actionable()
+        False
+        """
+        order = ("1", "2", "3A", "3B", "4")
+        if threshold not in order:
+            raise ValueError(f"threshold {threshold!r} is not a sensitivity level; use one of "
+                             + ", ".join(order))
+        limit = order.index(threshold)
+        return any(r.effect == "sensitivity" and order.index(r.level) <= limit
+                   for r in self.recommendations)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict of the whole report."""
+        return self.model_dump(mode="json")
+
+    def __str__(self) -> str:
+        lines = [f"Tumor: {self.tumor if self.tumor else 'unknown'}",
+                 "Variants: " + (", ".join(str(v) for v in self.variants) or "none"),
+                 f"Knowledge base: {self.kb_version} ({self.kb_date})"]
+        if self.recommendations:
+            lines.append("Recommendations:")
+            for number, rec in enumerate(self.recommendations, 1):
+                lines.append(f"  {number}. {rec}  [tier {rec.tier}; rule {rec.rule_id}]")
+                lines.extend(f"       - {sentence}" for sentence in rec.rationale)
+        else:
+            lines.append("Recommendations: none")
+        if self.unmatched:
+            lines.append("Without a targeted therapy:")
+            lines.extend(f"  - {u.reason}" for u in self.unmatched)
+        if self.warnings:
+            lines.append("Warnings:")
+            lines.extend(f"  - {w}" for w in self.warnings)
+        return "\n".join(lines)

@@ -1,0 +1,513 @@
+"""The rule engine: alteration patterns compiled into durable_rules rulesets.
+
+This is the only module that imports durable_rules. Its interface is small on
+purpose, so the matcher can be replaced without touching rule files or reports:
+
+* :func:`compile_patterns` turns patterns into a :class:`CompiledPatterns`
+  (plain data: ruleset definitions per partition, validated against the engine's
+  limits);
+* :meth:`Matcher.match` runs variants through it and returns, for each variant,
+  the patterns it matched.
+
+durable_rules 2.0.28 has hard limits (see ``docs/engine.md``). They are enforced
+here, at compile time, so no user ever meets a hang or a crash:
+
+* identical conditions are compiled once (256 identical conditions segfault);
+* rulesets are partitioned by gene (biomarkers apart) and split into buckets so no
+  condition node has more than :data:`MAX_FANOUT` distinct tests (512 loop forever);
+* every bucket is checked for the number of conditions one fact can match (64);
+* facts are flat, carry a unique ``id`` and are retracted after each evaluation,
+  in one long-lived session per ruleset (1,024 live sessions raise MemoryError;
+  ``delete_state`` segfaults in a fresh session, so sessions are never deleted);
+* the Host's background dispatcher is disabled and one lock guards every engine
+  call (its timer threads segfault next to application threads);
+* actions take exactly one parameter (two silently make them asynchronous).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import EngineLimitError
+from .models import Variant
+
+__all__ = [
+    "MAX_CONDITIONS_PER_FACT",
+    "MAX_FANOUT",
+    "MAX_RULES_PER_RULESET",
+    "CompiledPatterns",
+    "Engine",
+    "Matcher",
+    "collect_patterns",
+    "compile_patterns",
+    "condition_for",
+    "evaluate_condition",
+    "fact_for",
+    "partitions_for_variant",
+]
+
+# Engine limits, with a margin below the measured breaking points.
+MAX_FANOUT = 400  # breaks at 512 distinct tests under one node
+MAX_RULES_PER_RULESET = 2000  # breaks above 4,096
+MAX_CONDITIONS_PER_FACT = 60  # breaks above 64
+MAX_FACT_KEYS = 200  # breaks above 253
+
+Condition = dict[str, Any]
+
+
+# --------------------------------------------------------------------------- conditions
+def _one_of(key: str, values: Iterable[str]) -> Condition:
+    tests = [{key: v} for v in sorted(set(values))]
+    return tests[0] if len(tests) == 1 else {"$or": tests}
+
+
+def _within(lo: int, hi: int) -> Condition:
+    # A change lies inside [lo, hi] when it starts and ends there; `e` defaults to
+    # the start position for single-residue changes (see fact_for).
+    return {"$and": [{"$gte": {"p": lo}}, {"$lte": {"e": hi}}]}
+
+
+def condition_for(pattern: Any) -> Condition:
+    """The durable_rules condition (plain JSON) for one :class:`~actionable.rules.Pattern`.
+
+    >>> from actionable.rules import parse_pattern
+    >>> condition_for(parse_pattern("V600E", "BRAF")[0])
+    {'$and': [{'k': 'missense'}, {'c': 'V600E'}]}
+    """
+    kind = pattern.kind
+    if kind == "biomarker":
+        tests: list[Condition] = [{"k": "biomarker"}, {"b": pattern.biomarker}]
+        if pattern.threshold is None:
+            tests.append({"c": pattern.alteration})
+        # Numeric thresholds are checked by the resolver, which can explain them
+        # and apply per-call overrides; the engine only routes TMB facts.
+        return {"$and": tests}
+    if kind == "any":
+        return {"$ex": {"k": 1}}
+    if kind == "exact" or kind == "wildtype":
+        return {"$and": [{"k": pattern.variant_kind}, {"c": pattern.alteration}]}
+    if kind == "fusion":
+        if pattern.partners:
+            return {"$and": [{"k": "fusion"}, {"c": " ".join(("::".join(pattern.partners),
+                                                               "fusion"))}]}
+        return {"k": "fusion"}
+    if kind == "class":
+        return _one_of("k", pattern.kinds)
+    if kind in ("codon", "codons"):
+        spans = [_within(lo, hi) if lo != hi else {"p": lo} for lo, hi in pattern.ranges]
+        where = spans[0] if len(spans) == 1 else {"$or": spans}
+        return {"$and": [_one_of("k", pattern.kinds), where]}
+    if kind == "exon":
+        lo, hi = pattern.ranges[0]
+        inside = {"$and": [_one_of("k", pattern.kinds), _within(lo, hi)]}
+        if pattern.variant_kind:
+            stated = {"$and": [{"k": pattern.variant_kind}, {"x": pattern.exon}]}
+            return {"$or": [stated, inside]}
+        return inside
+    raise EngineLimitError(f"pattern kind {kind!r} has no engine condition", (pattern.text,))
+
+
+def fact_for(variant: Variant) -> dict[str, Any]:
+    """The flat fact posted to the engine for one variant (no ``sid``/``id`` yet).
+
+    >>> import actionable
+    >>> fact_for(actionable.parse_variant("EGFR E746_A750del"))
+    {'k': 'inframe_deletion', 'c': 'E746_A750del', 'p': 746, 'e': 750}
+    """
+    fact: dict[str, Any] = {"k": variant.kind, "c": variant.alteration}
+    if variant.position is not None:
+        fact["p"] = variant.position
+        fact["e"] = variant.end_position if variant.end_position is not None else variant.position
+    if variant.exon is not None:
+        fact["x"] = variant.exon
+    if variant.biomarker is not None:
+        fact["b"] = variant.biomarker
+    return fact
+
+
+def partitions_for_variant(variant: Variant) -> tuple[str, ...]:
+    """Partition keys a variant's fact is posted to: its genes, or its biomarker."""
+    if variant.kind == "biomarker":
+        return (f"biomarker:{variant.biomarker}",)
+    if variant.genes:
+        return tuple(dict.fromkeys(variant.genes))
+    return (variant.gene,) if variant.gene else ()
+
+
+def _partition_of(pattern: Any) -> str:
+    if pattern.kind == "biomarker":
+        return f"biomarker:{pattern.biomarker}"
+    return str(pattern.gene)
+
+
+def evaluate_condition(condition: Condition, fact: Mapping[str, Any]) -> bool:
+    """Evaluate a condition on a fact in plain Python, with durable_rules' semantics
+    for the operators we emit. Used to check limits at compile time and in tests.
+
+    >>> evaluate_condition({"$and": [{"k": "missense"}, {"p": 600}]}, {"k": "missense", "p": 600})
+    True
+    """
+    if "$and" in condition:
+        return all(evaluate_condition(c, fact) for c in condition["$and"])
+    if "$or" in condition:
+        return any(evaluate_condition(c, fact) for c in condition["$or"])
+    if "$ex" in condition:
+        return all(k in fact for k in condition["$ex"])
+    for op, cmp in (("$gte", lambda a, b: a >= b), ("$lte", lambda a, b: a <= b)):
+        if op in condition:
+            ((key, bound),) = condition[op].items()
+            return key in fact and bool(cmp(fact[key], bound))
+    ((key, expected),) = condition.items()
+    return key in fact and bool(fact[key] == expected)
+
+
+# --------------------------------------------------------------------------- compile
+@dataclass(frozen=True)
+class _Bucket:
+    name: str
+    definition: dict[str, Any]
+    conditions: tuple[str, ...]  # engine-rule name -> index in CompiledPatterns.groups
+
+
+@dataclass(frozen=True)
+class CompiledPatterns:
+    """Patterns compiled for the engine: plain data, picklable, engine-agnostic.
+
+    ``groups[name]`` lists the pattern indices an engine rule stands for (patterns
+    with an identical condition share one engine rule).
+    """
+
+    patterns: tuple[Any, ...]
+    groups: Mapping[str, tuple[int, ...]]
+    partitions: Mapping[str, tuple[_Bucket, ...]]
+    conditions: Mapping[str, Condition] = field(repr=False)
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Sizes, for benchmarks and ``actionable rules stats``."""
+        buckets = [b for bs in self.partitions.values() for b in bs]
+        return {"patterns": len(self.patterns), "engine_rules": len(self.groups),
+                "partitions": len(self.partitions), "rulesets": len(buckets),
+                "largest_ruleset": max((len(b.conditions) for b in buckets), default=0)}
+
+
+def _tests(condition: Condition) -> list[str]:
+    """The sequence of node tests durable_rules builds for a condition."""
+    parts = condition["$and"] if "$and" in condition and len(condition) == 1 else [condition]
+    return [json.dumps(p, sort_keys=True) for p in parts]
+
+
+class _FanoutTrie:
+    """Counts distinct tests under each node, as durable_rules' network shares them."""
+
+    def __init__(self) -> None:
+        self.children: dict[tuple[str, ...], set[str]] = defaultdict(set)
+
+    def fanout_if_added(self, tests: Sequence[str]) -> int:
+        worst = 0
+        for depth, test in enumerate(tests):
+            node = tuple(tests[:depth])
+            have = self.children.get(node, set())
+            worst = max(worst, len(have) + (test not in have))
+        return worst
+
+    def add(self, tests: Sequence[str]) -> None:
+        for depth, test in enumerate(tests):
+            self.children[tuple(tests[:depth])].add(test)
+
+
+def _witness_facts(condition: Condition) -> list[dict[str, Any]]:
+    """Facts that satisfy a condition, to count how many conditions one fact can fire."""
+    facts: list[dict[str, Any]] = [{}]
+
+    def expand(cond: Condition, current: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if "$and" in cond:
+            for c in cond["$and"]:
+                current = expand(c, current)
+            return current
+        if "$or" in cond:
+            return [f for c in cond["$or"] for f in expand(c, [dict(x) for x in current])]
+        if "$ex" in cond:
+            return [{**f, "k": f.get("k", "missense")} for f in current]
+        if "$gte" in cond:
+            ((key, bound),) = cond["$gte"].items()
+            return [{**f, key: max(f.get(key, bound), bound)} for f in current]
+        if "$lte" in cond:
+            ((key, bound),) = cond["$lte"].items()
+            return [{**f, key: min(f.get(key, bound), bound)} for f in current]
+        return [{**f, **cond} for f in current]
+
+    out = expand(condition, facts)
+    for f in out:  # a single-residue change ends where it starts
+        if "p" in f and "e" not in f:
+            f["e"] = f["p"]
+        if "e" in f and "p" not in f:
+            f["p"] = f["e"]
+    return out[:32]
+
+
+def compile_patterns(patterns: Sequence[Any], *, prefix: str | None = None) -> CompiledPatterns:
+    """Compile patterns into partitioned, limit-checked ruleset definitions.
+
+    Raises :class:`~actionable.errors.EngineLimitError` naming the patterns when a
+    limit cannot be met by splitting.
+
+    >>> from actionable.rules import parse_pattern
+    >>> compiled = compile_patterns(parse_pattern("V600E", "BRAF") + parse_pattern("V600", "BRAF"))
+    >>> compiled.stats["rulesets"]
+    1
+    """
+    conditions: dict[str, Condition] = {}
+    members: dict[str, list[int]] = defaultdict(list)
+    by_partition: dict[str, list[str]] = defaultdict(list)
+    for index, pattern in enumerate(patterns):
+        condition = condition_for(pattern)
+        key = json.dumps(condition, sort_keys=True)
+        partition = _partition_of(pattern)
+        group_key = f"{partition}|{key}"
+        if group_key not in conditions:
+            conditions[group_key] = condition
+            by_partition[partition].append(group_key)
+        members[group_key].append(index)
+
+    if prefix is None:
+        # Ruleset names derive from their content: the same rules compiled twice (or
+        # read back from the disk cache) reuse the rulesets already in the Host.
+        digest = hashlib.sha1(usedforsecurity=False)
+        for key in sorted(conditions):
+            digest.update(key.encode())
+            digest.update(repr(members[key]).encode())
+        prefix = "ac" + digest.hexdigest()[:12]
+    names: dict[str, str] = {}
+    groups: dict[str, tuple[int, ...]] = {}
+    partitions: dict[str, tuple[_Bucket, ...]] = {}
+    counter = itertools.count()
+    for p_number, (partition, keys) in enumerate(sorted(by_partition.items())):
+        buckets: list[list[str]] = []
+        tries: list[_FanoutTrie] = []
+        for key in sorted(keys):
+            tests = _tests(conditions[key])
+            for bucket, trie in zip(buckets, tries, strict=True):
+                if (len(bucket) < MAX_RULES_PER_RULESET
+                        and trie.fanout_if_added(tests) <= MAX_FANOUT):
+                    bucket.append(key)
+                    trie.add(tests)
+                    break
+            else:
+                trie = _FanoutTrie()
+                if trie.fanout_if_added(tests) > MAX_FANOUT:  # an $or wider than a node allows
+                    raise EngineLimitError(
+                        f"one condition of partition {partition} has more than {MAX_FANOUT} "
+                        "alternatives; split the rule", _pattern_texts(patterns, members[key]))
+                trie.add(tests)
+                buckets.append([key])
+                tries.append(trie)
+        compiled_buckets: list[_Bucket] = []
+        for b_number, bucket in enumerate(buckets):
+            definition: dict[str, Any] = {}
+            rule_names: list[str] = []
+            for key in bucket:
+                name = f"r{next(counter)}"
+                names[key] = name
+                groups[name] = tuple(members[key])
+                definition[name] = {"all": [{"m": conditions[key]}], "run": name}
+                rule_names.append(name)
+            _check_matches_per_fact(partition, bucket, conditions, members, patterns)
+            compiled_buckets.append(_Bucket(name=f"{prefix}.{p_number}.{b_number}",
+                                            definition=definition, conditions=tuple(rule_names)))
+        partitions[partition] = tuple(compiled_buckets)
+    by_name = {names[k]: c for k, c in conditions.items()}
+    return CompiledPatterns(patterns=tuple(patterns), groups=groups, partitions=partitions,
+                            conditions=by_name)
+
+
+def _pattern_texts(patterns: Sequence[Any], indices: Iterable[int]) -> list[str]:
+    return [str(patterns[i]) for i in indices]
+
+
+def _check_matches_per_fact(partition: str, bucket: Sequence[str],
+                            conditions: Mapping[str, Condition],
+                            members: Mapping[str, Sequence[int]], patterns: Sequence[Any]) -> None:
+    if len(bucket) <= MAX_CONDITIONS_PER_FACT:
+        return
+    for key in bucket:
+        for fact in _witness_facts(conditions[key]):
+            hits = [k for k in bucket if evaluate_condition(conditions[k], fact)]
+            if len(hits) > MAX_CONDITIONS_PER_FACT:
+                texts = [t for k in hits for t in _pattern_texts(patterns, members[k])]
+                raise EngineLimitError(
+                    f"a {partition} variant like {fact} would match {len(hits)} distinct "
+                    f"conditions at once (the engine allows {MAX_CONDITIONS_PER_FACT}); merge "
+                    "overlapping alteration entries", texts)
+
+
+# --------------------------------------------------------------------------- run
+_ENGINE_LOCK = threading.RLock()
+_host: Any = None
+_fired: list[tuple[str, str]] = []
+_registered: set[str] = set()
+
+
+def _get_host() -> Any:
+    """The process-wide durable_rules Host, created on first use, dispatcher off."""
+    global _host
+    if _host is None:
+        from durable import engine as durable_engine
+
+        class _QuietHost(durable_engine.Host):  # type: ignore[misc]
+            # The default Host starts timer threads that walk every session; next to
+            # application threads they crash the C core. We never use timers.
+            def _run(self) -> None:
+                return None
+
+            def get_action(self, action_name: str) -> Any:
+                # Exactly one parameter: a second one makes durable_rules treat the
+                # action as asynchronous and silently stop firing.
+                def record(c: Any) -> None:
+                    _fired.append((action_name, c.m["id"]))
+
+                return record
+
+        _host = _QuietHost()
+    return _host
+
+
+_ids = itertools.count(1)
+_SID = "s"
+
+
+class Matcher:
+    """Runs variants through compiled patterns. Thread-safe; one per rule set.
+
+    >>> from actionable.rules import parse_pattern
+    >>> import actionable
+    >>> matcher = Matcher(compile_patterns(parse_pattern("V600", "BRAF")))
+    >>> [sorted(p.text for p in hits) for hits in matcher.match([actionable.parse_variant("BRAF V600E")])]
+    [['V600']]
+    """
+
+    def __init__(self, compiled: CompiledPatterns) -> None:
+        self.compiled = compiled
+
+    def _ensure(self, bucket: _Bucket) -> None:
+        if bucket.name in _registered:
+            return
+        host = _get_host()
+        # register_rulesets mutates the definitions it is given.
+        definition = json.loads(json.dumps(bucket.definition))
+        host.register_rulesets({bucket.name: definition})
+        _registered.add(bucket.name)
+
+    def match(self, variants: Sequence[Variant]) -> list[frozenset[Any]]:
+        """For each variant, the patterns it matched."""
+        from durable.engine import MessageNotHandledException, MessageObservedException
+
+        hits: list[set[int]] = [set() for _ in variants]
+        routed: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+        for index, variant in enumerate(variants):
+            base = fact_for(variant)
+            for partition in partitions_for_variant(variant):
+                if partition in self.compiled.partitions:
+                    routed[partition].append((index, base))
+        if not routed:
+            return [frozenset() for _ in variants]
+        with _ENGINE_LOCK:
+            host = _get_host()
+            for partition, items in routed.items():
+                for bucket in self.compiled.partitions[partition]:
+                    self._ensure(bucket)
+                    posted: list[dict[str, Any]] = []
+                    owner: dict[str, int] = {}
+                    _fired.clear()
+                    try:
+                        for index, base in items:
+                            fact = {**base, "sid": _SID, "id": f"f{next(_ids)}"}
+                            owner[fact["id"]] = index
+                            try:
+                                host.assert_fact(bucket.name, fact)
+                            except MessageNotHandledException:
+                                continue  # matched no rule: nothing to retract
+                            except MessageObservedException:
+                                continue
+                            posted.append(fact)
+                        fired = list(_fired)
+                    finally:
+                        for fact in posted:
+                            try:
+                                host.retract_fact(bucket.name, fact)
+                            except (MessageNotHandledException, MessageObservedException):
+                                pass
+                        _fired.clear()
+                    for rule_name, fact_id in fired:
+                        variant_index = owner.get(fact_id)
+                        if variant_index is not None:
+                            hits[variant_index].update(self.compiled.groups[rule_name])
+        patterns = self.compiled.patterns
+        return [frozenset(patterns[i] for i in h) for h in hits]
+
+
+# --------------------------------------------------------------------------- Engine
+class Engine:
+    """A loaded rule set, compiled and ready to evaluate patients. Thread-safe.
+
+    Build one with :meth:`load` (a directory of rule files, or the bundled rules)
+    and pass it to :func:`actionable.evaluate` as ``rules=`` to avoid reloading.
+
+    >>> import actionable
+    >>> engine = actionable.Engine.load()
+    >>> report = actionable.evaluate(["BRAF V600E"], tumor="MEL", rules=engine)
+    >>> report.recommendations[0].level
+    '1'
+    """
+
+    def __init__(self, rules: Sequence[Any], compiled: CompiledPatterns | None = None,
+                 *, name: str = "rules") -> None:
+        self.rules: tuple[Any, ...] = tuple(rules)
+        self.name = name
+        by_pattern: dict[Any, list[Any]] = defaultdict(list)
+        for rule in self.rules:
+            for pattern in rule.patterns:
+                by_pattern[pattern].append(rule)
+        self.rules_by_pattern: dict[Any, tuple[Any, ...]] = {
+            p: tuple(rs) for p, rs in by_pattern.items()}
+        if compiled is None:
+            compiled = compile_patterns(collect_patterns(self.rules))
+        self.compiled = compiled
+        self.matcher = Matcher(compiled)
+
+    @classmethod
+    def load(cls, directory: Any = None, sources: Iterable[str] | None = None) -> Engine:
+        """Load rule files (default: the bundled rules) into a compiled engine.
+
+        The compiled form is cached per process and on disk (see
+        :func:`actionable.cache.compiled_rules`), so later loads take milliseconds.
+        """
+        from .cache import load_compiled
+
+        rules, compiled = load_compiled(directory, sources)
+        return cls(rules, compiled, name=str(directory or "bundled"))
+
+    def match(self, variants: Sequence[Variant]) -> list[frozenset[Any]]:
+        """For each variant, the alteration patterns it matched."""
+        return self.matcher.match(variants)
+
+    def __repr__(self) -> str:
+        return f"Engine({self.name!r}, rules={len(self.rules)}, **{self.compiled.stats})"
+
+
+def collect_patterns(rules: Iterable[Any]) -> list[Any]:
+    """Every distinct pattern the rules use, in a stable order."""
+    patterns: dict[Any, None] = {}
+    for rule in rules:
+        for pattern in (*rule.patterns, *rule.excluding,
+                        *(p for entry in rule.requires for p in entry),
+                        *(p for entry in rule.excludes for p in entry)):
+            patterns.setdefault(pattern, None)
+    return list(patterns)

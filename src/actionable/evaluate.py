@@ -1,0 +1,115 @@
+"""``evaluate()``: from report lines and a tumor type to a :class:`Report`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from . import drugs, tumors
+from ._resources import knowledgebase_dir
+from .engine import Engine
+from .models import Report, TumorType, Variant
+from .resolve import LEVELS_ALL, Options, resolve
+from .variants import parse_variants
+
+__all__ = ["default_engine", "evaluate", "kb_version"]
+
+_default_lock = threading.Lock()
+_engines: dict[tuple[str, ...] | None, Engine] = {}
+
+
+def default_engine(sources: Iterable[str] | None = None) -> Engine:
+    """The engine over the bundled rules (loaded once per process and source set).
+
+    >>> from actionable.evaluate import default_engine
+    >>> default_engine() is default_engine()
+    True
+    """
+    key = tuple(sorted(set(sources))) if sources is not None else None
+    with _default_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = Engine.load(None, key)
+            _engines[key] = engine
+        return engine
+
+
+@cache
+def kb_version() -> tuple[str, str]:
+    """The knowledge-base version and date, from ``knowledgebase/VERSION.yaml``.
+
+    >>> from actionable.evaluate import kb_version
+    >>> len(kb_version())
+    2
+    """
+    data = yaml.safe_load((knowledgebase_dir() / "VERSION.yaml").read_text(encoding="utf-8"))
+    return str(data["version"]), str(data["date"])
+
+
+def evaluate(
+    variants: Iterable[str | Variant] | str | Variant,
+    tumor: str | TumorType | None = None,
+    *,
+    rules: str | Path | Engine | None = None,
+    sources: Iterable[str] | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    max_level: str | None = None,
+    prior_therapies: Iterable[str] = (),
+) -> Report:
+    """Evaluate one patient's alterations in a tumor type.
+
+    ``variants`` are report lines (``"BRAF V600E"``, ``"TMB 1.6 mut/Mb"``, ``"MSS"``)
+    or :class:`Variant` s; ``tumor`` is free text, an OncoTree code, a
+    :class:`TumorType`, or ``None`` when unknown (only tumor-agnostic rules apply).
+
+    Options: ``rules`` (a directory of rule files or an :class:`Engine`; default the
+    bundled rules), ``sources`` (``["curated"]``, ``["curated", "civic"]``; default
+    all bundled sources), ``thresholds`` (``{"TMB": 16}`` overrides a rule's cut-off),
+    ``max_level`` (drop recommendations weaker than this level), ``prior_therapies``
+    (drug, brand or regimen names; matching recommendations are marked and ranked
+    after others of the same level).
+
+    Raises :class:`~actionable.errors.VariantParseError` for a variant it cannot read
+    and :class:`~actionable.errors.UnknownTumorError` for a tumor it cannot resolve.
+
+    >>> import actionable
+    >>> report = actionable.evaluate(["BRAF V600E", "TP53 R213*"], tumor="colon NEC")
+    >>> best = report.recommendations[0]
+    >>> best.therapy.name, best.level, best.match.tumor_path
+    ('dabrafenib + trametinib', '1', ('HGNEC', 'GINET', 'BOWEL', 'TISSUE'))
+    """
+    if isinstance(variants, str | Variant):
+        variants = [variants]
+    parsed = tuple(parse_variants(variants))
+    resolved_tumor = tumors.resolve_tumor(tumor) if tumor is not None else None
+    if max_level is not None and max_level not in LEVELS_ALL:
+        raise ValueError(f"max_level {max_level!r} is not a level; use one of "
+                         + ", ".join(LEVELS_ALL))
+    if isinstance(rules, Engine):
+        engine = rules
+    elif rules is None:
+        engine = default_engine(sources)
+    else:
+        engine = Engine.load(rules, sources)
+    options = Options(
+        thresholds=dict(thresholds or {}),
+        max_level=max_level,
+        prior_therapies=drugs.parse_therapies(prior_therapies),
+    )
+    hits = engine.match(parsed)
+    recommendations, unmatched, warnings = resolve(
+        engine.rules_by_pattern, hits, parsed, resolved_tumor, options)
+    version, date = kb_version()
+    return Report(
+        tumor=resolved_tumor,
+        variants=parsed,
+        recommendations=tuple(recommendations),
+        unmatched=tuple(unmatched),
+        warnings=tuple(warnings),
+        kb_version=version,
+        kb_date=date,
+    )

@@ -1,0 +1,381 @@
+"""From matched patterns to ranked, explained recommendations.
+
+The engine says which alteration patterns each variant matched. This module
+decides what that means for the patient: tumor context (with OncoKB-style
+propagation to level 3B), ``excluding``/``requires``/``excludes``, biomarker
+thresholds, origin, prior therapies, merging of rules that recommend the same
+therapy, conflicts between sensitivity and resistance, ranking, AMP tiers, and a
+rationale sentence for every step.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import yaml
+
+from . import tumors
+from ._resources import knowledgebase_dir
+from .models import (
+    MatchDetail,
+    Recommendation,
+    Therapy,
+    TumorMatch,
+    TumorType,
+    Unmatched,
+    Variant,
+)
+from .rules import Pattern, Rule, gene_role
+
+__all__ = ["Candidate", "Options", "level_rank", "resolve"]
+
+SENSITIVITY_ORDER = ("1", "2", "3A", "3B", "4")
+LEVELS_ALL = ("1", "2", "3A", "3B", "4", "R1", "R2")
+_GROUPS = frozenset({"all", "all_solid", "all_liquid"})
+_PROPAGATING = frozenset({"1", "2", "3A"})
+
+
+@cache
+def _levels() -> dict[str, dict[str, Any]]:
+    data = yaml.safe_load((knowledgebase_dir() / "levels.yaml").read_text(encoding="utf-8"))
+    return {str(k): v for k, v in data["levels"].items()}
+
+
+def level_rank(level: str) -> int:
+    """Rank of a level for ordering; lower is stronger (``1`` and ``R1`` rank first).
+
+    >>> from actionable.resolve import level_rank
+    >>> level_rank("1") < level_rank("2") < level_rank("3B")
+    True
+    """
+    return int(_levels()[level]["rank"])
+
+
+def level_description(level: str) -> str:
+    """The meaning of a level, in one sentence."""
+    return str(_levels()[level]["description"])
+
+
+@dataclass(frozen=True)
+class Options:
+    """Per-call settings of :func:`actionable.evaluate`."""
+
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    max_level: str | None = None
+    prior_therapies: frozenset[str] = frozenset()
+
+
+@dataclass
+class Candidate:
+    """One rule that applies to one variant, before merging."""
+
+    rule: Rule
+    variant_index: int
+    pattern: Pattern
+    level: str
+    tumor_match: TumorMatch | None
+    off_label: bool
+    partners: tuple[int, ...]
+    """Indices of the variants that satisfied ``requires``."""
+    sentences: list[str]
+
+
+def _therapy_key(rule: Rule) -> frozenset[str]:
+    return frozenset(rule.therapy)
+
+
+def _describe_pattern(variant: Variant, rule: Rule, pattern: Pattern) -> str:
+    what = pattern.text if pattern.granularity != "exact" else str(pattern.text)
+    return f"{variant} matches rule {rule.id} ({pattern.granularity}: {what})"
+
+
+def _threshold_ok(pattern: Pattern, variant: Variant, options: Options,
+                  notes: list[str]) -> bool:
+    if pattern.threshold is None:
+        return True
+    name = pattern.biomarker or "TMB"
+    threshold = float(options.thresholds.get(name, options.thresholds.get(name.lower(),
+                                                                            pattern.threshold)))
+    shown = f"{threshold:g} mut/Mb"
+    if variant.value is None:
+        if variant.alteration.upper().endswith("-H"):
+            notes.append(f"{variant} is reported as high; the rule's threshold is {shown}")
+            return True
+        return False
+    ok = variant.value >= threshold if pattern.operator == ">=" else variant.value > threshold
+    if ok:
+        notes.append(f"{variant} is at or above the {shown} threshold")
+    else:
+        notes.append(f"below the {shown} threshold for {name}-directed therapy")
+    return ok
+
+
+def _origin_ok(rule: Rule, variant: Variant, notes: list[str]) -> bool:
+    if rule.origin == "any" or variant.origin == rule.origin:
+        return True
+    if variant.origin == "unknown":
+        notes.append(f"the rule applies to {rule.origin} variants; the report does not say "
+                     f"whether {variant} is {rule.origin}: confirm its origin")
+        return True
+    return False
+
+
+def _tumor_step(rule: Rule, tumor: TumorType | None) -> tuple[TumorMatch, bool]:
+    """The tumor match, and whether the rule is offered off-label at 3B."""
+    result = tumors.match(rule.tumor, tumor)
+    if result.matched or tumor is None:
+        return result, False
+    specific = not (set(rule.tumor.include) & _GROUPS)
+    if (rule.effect == "sensitivity" and rule.level in _PROPAGATING and specific
+            and tumor.is_solid and result.excluded_by is None
+            and all(tumors.get_tumor(code).is_solid for code in rule.tumor.include)):
+        return result, True
+    return result, False
+
+
+def resolve(
+    rules_by_pattern: Mapping[Pattern, Sequence[Rule]],
+    hits: Sequence[frozenset[Pattern]],
+    variants: Sequence[Variant],
+    tumor: TumorType | None,
+    options: Options,
+) -> tuple[list[Recommendation], list[Unmatched], list[str]]:
+    """Turn pattern hits into recommendations, unmatched variants and warnings."""
+    warnings: list[str] = []
+    # Which variants matched a pattern: used for requires/excludes/excluding.
+    matched_by: dict[Pattern, set[int]] = defaultdict(set)
+    for index, patterns in enumerate(hits):
+        for pattern in patterns:
+            matched_by[pattern].add(index)
+
+    candidates: list[Candidate] = []
+    blocked: dict[int, list[str]] = defaultdict(list)
+    for index, patterns in enumerate(hits):
+        variant = variants[index]
+        seen_rules: set[str] = set()
+        for pattern in sorted(patterns, key=lambda p: (p.granularity != "exact", p.text)):
+            for rule in rules_by_pattern.get(pattern, ()):
+                if rule.id in seen_rules:
+                    continue
+                seen_rules.add(rule.id)
+                candidate = _consider(rule, index, variant, pattern, matched_by, variants,
+                                      tumor, options, blocked)
+                if candidate is not None:
+                    candidates.append(candidate)
+
+    recommendations = _merge(candidates, variants, tumor, options)
+    recommendations = _mark_conflicts(recommendations)
+    if options.max_level is not None:
+        limit = level_rank(options.max_level)
+        recommendations = [r for r in recommendations if level_rank(r.level) <= limit]
+    recommendations.sort(key=_rank_key)
+
+    covered = {i for i, v in enumerate(variants) for r in recommendations if r.variant is v}
+    unmatched = [Unmatched(variant=v, reason=_unmatched_reason(v, blocked.get(i, [])))
+                 for i, v in enumerate(variants) if i not in covered]
+    if tumor is None:
+        warnings.append("tumor type unknown: only rules that apply to any tumor were used; "
+                        "give the tumor type for tumor-specific recommendations")
+    return recommendations, unmatched, warnings
+
+
+def _consider(rule: Rule, index: int, variant: Variant, pattern: Pattern,
+              matched_by: Mapping[Pattern, set[int]], variants: Sequence[Variant],
+              tumor: TumorType | None, options: Options,
+              blocked: dict[int, list[str]]) -> Candidate | None:
+    notes: list[str] = []
+    if any(index in matched_by.get(p, ()) for p in rule.excluding):
+        blocked[index].append(f"rule {rule.id} excludes {variant.alteration}")
+        return None
+    if not _threshold_ok(pattern, variant, options, notes):
+        blocked[index].append(notes[-1] if notes else f"{variant} does not meet rule {rule.id}")
+        return None
+    if not _origin_ok(rule, variant, notes):
+        blocked[index].append(f"rule {rule.id} applies to {rule.origin} variants only")
+        return None
+    partners: list[int] = []
+    for entry in rule.requires:
+        found = sorted({i for p in entry for i in matched_by.get(p, ())})
+        if not found:
+            blocked[index].append(f"rule {rule.id} ({rule.therapy_name}) also needs "
+                                  f"{' or '.join(str(p) for p in entry)}, not reported")
+            return None
+        partners.extend(found)
+        notes.append(f"the rule requires {entry[0]}: present as "
+                     + ", ".join(str(variants[i]) for i in found))
+    for entry in rule.excludes:
+        found = sorted({i for p in entry for i in matched_by.get(p, ())})
+        if found:
+            blocked[index].append(
+                f"rule {rule.id} ({rule.therapy_name}, level {rule.level}) does not apply: "
+                f"{', '.join(str(variants[i]) for i in found)} is present and the rule "
+                f"requires no {entry[0]}")
+            return None
+        notes.append(f"the rule requires no {entry[0]}: none reported; confirm the gene "
+                     "was tested")
+    tumor_match, off_label = _tumor_step(rule, tumor)
+    if not tumor_match.matched and not off_label:
+        if tumor_match.excluded_by:
+            blocked[index].append(
+                f"rule {rule.id} ({rule.therapy_name}, level {rule.level}) excludes "
+                f"{tumor_match.excluded_by}")
+        else:
+            where = ", ".join(rule.tumor.include)
+            blocked[index].append(f"rule {rule.id} ({rule.therapy_name}) applies to {where} only")
+        return None
+    level = "3B" if off_label else rule.level
+    return Candidate(rule=rule, variant_index=index, pattern=pattern, level=level,
+                     tumor_match=tumor_match, off_label=off_label,
+                     partners=tuple(dict.fromkeys(partners)), sentences=notes)
+
+
+def _specific(rule: Rule) -> bool:
+    return not (set(rule.tumor.include) & _GROUPS)
+
+
+def _candidate_order(c: Candidate) -> tuple[int, int, int, int, str]:
+    # Curated before imported, then the stronger level, tumor-specific first.
+    return (c.rule.source != "curated", level_rank(c.level), c.off_label, not _specific(c.rule),
+            c.rule.id)
+
+
+def _tier(level: str, off_label: bool) -> str:
+    return "IIC" if off_label else str(_levels()[level]["tier"])
+
+
+def _merge(candidates: Sequence[Candidate], variants: Sequence[Variant],
+           tumor: TumorType | None, options: Options) -> list[Recommendation]:
+    groups: dict[tuple[int, frozenset[str], str], list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        groups[(c.variant_index, _therapy_key(c.rule), c.rule.effect)].append(c)
+    out: list[Recommendation] = []
+    for (index, _drugs, effect), members in groups.items():
+        members.sort(key=_candidate_order)
+        best = members[0]
+        rule = best.rule
+        variant = variants[index]
+        sentences = [_describe_pattern(variant, rule, best.pattern)]
+        if best.tumor_match is not None:
+            sentences.extend(best.tumor_match.reasons)
+        if best.off_label:
+            sentences.append(
+                f"the rule is curated for {', '.join(rule.tumor.include)} at level {rule.level}; "
+                f"offered here at level 3B as off-label use in another solid tumor type")
+        sentences.extend(best.sentences)
+        sentences.append(f"level {best.level}: {level_description(best.level)}")
+        sentences.append(rule.summary.strip())
+        sentences.append("evidence: " + "; ".join(str(c) for c in rule.evidence))
+        supporting: list[str] = []
+        for other in members[1:]:
+            # Off-label echoes of rules from other tumor types add nothing when the
+            # therapy is already recommended for this tumor.
+            if other.rule.id in supporting or (other.off_label and not best.off_label):
+                continue
+            supporting.append(other.rule.id)
+            sentences.append(f"also supported by rule {other.rule.id} (level {other.level}, "
+                             f"{other.rule.source}): {other.rule.summary.strip()}")
+        previously = bool(options.prior_therapies) and set(rule.therapy) <= options.prior_therapies
+        if previously:
+            sentences.append(f"the patient has already received {rule.therapy_name}")
+        elif options.prior_therapies & set(rule.therapy):
+            given = ", ".join(sorted(options.prior_therapies & set(rule.therapy)))
+            sentences.append(f"the patient has already received {given}")
+        tumor_path: tuple[str, ...] = ()
+        included_by = best.tumor_match.included_by if best.tumor_match else None
+        if tumor is not None:
+            lineage = tumor.lineage()
+            if included_by in lineage:
+                tumor_path = lineage[: lineage.index(included_by) + 1]
+            else:
+                tumor_path = lineage
+        involved = (index, *[i for i in best.partners if i != index])
+        out.append(Recommendation(
+            variant=variant,
+            variants=tuple(variants[i] for i in involved),
+            therapy=Therapy(drugs=rule.therapy, name=rule.therapy_name),
+            level=best.level,  # type: ignore[arg-type]
+            effect=effect,  # type: ignore[arg-type]
+            tier=_tier(best.level, best.off_label),
+            escat=rule.escat,
+            evidence=tuple(dict.fromkeys(c for m in members for c in m.rule.evidence)),
+            rule_id=rule.id,
+            source=rule.source,
+            match=MatchDetail(granularity=best.pattern.granularity, pattern=best.pattern.text,
+                              tumor_path=tumor_path, included_by=included_by,
+                              tumor_specific=_specific(rule), off_label=best.off_label),
+            rationale=tuple(sentences),
+            supporting_rules=tuple(supporting),
+            previously_received=previously,
+        ))
+    return out
+
+
+def _mark_conflicts(recommendations: list[Recommendation]) -> list[Recommendation]:
+    resistant: dict[str, list[Recommendation]] = defaultdict(list)
+    for r in recommendations:
+        if r.effect == "resistance":
+            for drug in r.therapy.drugs:
+                resistant[drug].append(r)
+    if not resistant:
+        return recommendations
+    out: list[Recommendation] = []
+    for r in recommendations:
+        if r.effect != "sensitivity":
+            sensitive = [s for s in recommendations if s.effect == "sensitivity"
+                         and set(s.therapy.drugs) & set(r.therapy.drugs)]
+            notes = tuple(
+                f"conflict: {s.variant} predicts sensitivity to {s.therapy.name} (level {s.level},"
+                f" rule {s.rule_id}) while {r.variant} predicts resistance" for s in sensitive)
+        else:
+            against = {id(x): x for d in r.therapy.drugs for x in resistant.get(d, ())}
+            notes = tuple(
+                f"conflict: {x.variant} predicts resistance to {x.therapy.name} (level {x.level},"
+                f" rule {x.rule_id}); weigh both before choosing this therapy"
+                for x in against.values())
+        if notes:
+            r = r.model_copy(update={"conflicts": notes, "rationale": r.rationale + notes})
+        out.append(r)
+    return out
+
+
+def _rank_key(r: Recommendation) -> tuple[int, int, int, int, int, str]:
+    return (level_rank(r.level), r.effect != "sensitivity", r.previously_received,
+            not r.match.tumor_specific, r.source != "curated", r.therapy.name)
+
+
+_KIND_WORDS = {
+    "nonsense": "truncating mutation (nonsense)", "frameshift": "truncating mutation (frameshift)",
+    "splice": "splice-site mutation", "missense": "missense mutation",
+    "amplification": "amplification", "deletion": "homozygous deletion",
+    "fusion": "fusion", "inframe_deletion": "in-frame deletion",
+    "inframe_insertion": "in-frame insertion", "synonymous": "synonymous change",
+}
+
+
+def _unmatched_reason(variant: Variant, blocked: Iterable[str]) -> str:
+    blocked = list(dict.fromkeys(blocked))
+    if variant.kind == "biomarker":
+        base = {"MSS": "microsatellite stable", "pMMR": "mismatch-repair proficient"}.get(
+            variant.alteration)
+        text = f"{variant}: {base}" if base else str(variant)
+    elif variant.kind == "synonymous":
+        text = f"{variant}: synonymous change, not expected to alter the protein"
+    else:
+        what = _KIND_WORDS.get(variant.kind, variant.kind.replace("_", " "))
+        role = gene_role(variant.gene) if variant.gene else None
+        if role is None:
+            gene_part = f"{what} in {variant.gene}, a gene whose cancer role is not curated here"
+        elif role.role == "tumor_suppressor":
+            likely = ("likely oncogenic" if variant.kind in ("nonsense", "frameshift", "splice",
+                                                             "deletion") else "of uncertain effect")
+            gene_part = f"{what} in a tumor suppressor ({likely})"
+        else:
+            gene_part = f"{what} in an {role.role.replace('_', ' ')}"
+        text = f"{variant}: {gene_part}"
+    if blocked:
+        return (text + ": " if text == str(variant) else text + "; ") + "; ".join(blocked)
+    return text + "; no targeted therapy at any level"

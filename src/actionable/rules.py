@@ -1,0 +1,596 @@
+"""Rule files: YAML -> validated, immutable :class:`Rule` models.
+
+A rule file holds the rules of one gene or one biomarker. Every problem found while
+loading is a :class:`~actionable.errors.RuleFileError` naming the file, the line and
+the field; unknown genes, drugs and tumor codes are load-time errors, never
+silently ignored rules.
+
+>>> from actionable.rules import load_rules
+>>> rules = load_rules()
+>>> any(r.id == "braf-v600e-solid-tumor-agnostic" for r in rules)
+True
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import drugs, genes, tumors
+from ._resources import knowledgebase_dir, rules_dir
+from .errors import RuleFileError, VariantParseError
+from .models import Citation, Frozen, TumorContext, Variant
+from .variants import parse_variant
+
+__all__ = [
+    "LEVELS",
+    "Citation",
+    "Pattern",
+    "Rule",
+    "RuleFile",
+    "gene_role",
+    "load_rule_file",
+    "load_rules",
+    "parse_pattern",
+    "rule_schema",
+    "validate_rules_dir",
+]
+
+Level = Literal["1", "2", "3A", "3B", "4", "R1", "R2"]
+LEVELS: tuple[str, ...] = ("1", "2", "3A", "3B", "4", "R1", "R2")
+Effect = Literal["sensitivity", "resistance"]
+Source = Literal["curated", "civic", "oncokb"]
+
+
+# --------------------------------------------------------------------------- file shape
+class TumorSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    include: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
+    exclude: list[str] = Field(default_factory=list)
+
+
+class RuleSpec(BaseModel):
+    """One rule as written in YAML (see ``docs/rule_format.md``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="stable, unique, lowercase id")
+    alteration: str | list[str] = Field(description="what the rule matches")
+    excluding: list[str] = Field(default_factory=list)
+    requires: list[str] = Field(default_factory=list)
+    excludes: list[str] = Field(default_factory=list)
+    tumor: TumorSpec = Field(default_factory=TumorSpec)
+    therapy: list[str] = Field(min_length=1)
+    effect: Effect
+    level: Level
+    line: str | None = None
+    origin: Literal["somatic", "germline", "any"] = "any"
+    escat: str | None = None
+    summary: str = Field(min_length=10, description="one line, in our own words")
+    evidence: list[Citation] = Field(min_length=1)
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level_text(cls, v: object) -> object:
+        # YAML reads an unquoted 1 or 2 as an integer.
+        return str(v).upper() if isinstance(v, int | str) else v
+
+
+class RuleFile(BaseModel):
+    """The shape of one rules/*.yaml file: a gene or a biomarker, and its rules."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    gene: str | None = None
+    biomarker: Literal["TMB", "MSI", "MMR", "HRD"] | None = None
+    source: Source = "curated"
+    version: str | None = Field(default=None, description="release of an imported source")
+    rules: list[RuleSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _gene_or_biomarker(self) -> RuleFile:
+        if (self.gene is None) == (self.biomarker is None):
+            raise ValueError("a rule file names exactly one of 'gene' or 'biomarker'")
+        return self
+
+
+def rule_schema() -> dict[str, Any]:
+    """JSON Schema of a rule file, for editors.
+
+    >>> from actionable.rules import rule_schema
+    >>> rule_schema()["title"]
+    'RuleFile'
+    """
+    return RuleFile.model_json_schema()
+
+
+# --------------------------------------------------------------------------- patterns
+PatternKind = Literal[
+    "exact", "codon", "codons", "exon", "fusion", "class", "any", "biomarker", "wildtype",
+]
+
+_MUTATION_KINDS = frozenset({
+    "missense", "nonsense", "frameshift", "inframe_deletion", "inframe_insertion",
+    "inframe_delins", "duplication", "splice", "start_lost", "stop_lost", "codon",
+    "exon_deletion", "exon_insertion", "exon_skipping", "coding",
+})
+_TRUNCATING_KINDS = frozenset({"nonsense", "frameshift", "splice", "start_lost"})
+_CODON_KINDS = frozenset({"missense", "nonsense", "codon"})
+CLASS_KINDS: dict[str, frozenset[str]] = {
+    "mutations": _MUTATION_KINDS,
+    "missense mutations": frozenset({"missense"}),
+    "truncating mutations": _TRUNCATING_KINDS,
+    "inframe deletions": frozenset({"inframe_deletion", "inframe_delins", "exon_deletion"}),
+    "inframe insertions": frozenset({"inframe_insertion", "duplication", "exon_insertion"}),
+}
+_EXON_KINDS = {
+    "deletion": ("exon_deletion", frozenset({"inframe_deletion", "inframe_delins"})),
+    "insertion": ("exon_insertion", frozenset({"inframe_insertion", "duplication", "inframe_delins"})),
+    "skipping": ("exon_skipping", frozenset({"splice"})),
+    "mutations": ("", _MUTATION_KINDS),
+}
+_CODONS = re.compile(r"^codons?\s+(\d+(?:\s*-\s*\d+)?(?:\s*,\s*\d+(?:\s*-\s*\d+)?)*)$", re.I)
+_EXON = re.compile(r"^exon\s+(\d+)\s+(deletion|insertion|skipping|mutations)$", re.I)
+_BIOMARKER_NUMERIC = re.compile(r"^(TMB)\s*(>=|>)\s*(\d+(?:\.\d+)?)$", re.I)
+_BIOMARKER_CATEGORY = {
+    "MSI-H": ("MSI", "MSI-H"), "MSS": ("MSI", "MSS"), "DMMR": ("MMR", "dMMR"),
+    "PMMR": ("MMR", "pMMR"), "TMB-H": ("TMB", "TMB-H"), "HRD": ("HRD", "HRD"),
+}
+
+
+class Pattern(Frozen):
+    """What one alteration entry of a rule matches, at a stated granularity.
+
+    ``granularity`` is what the rationale quotes: exact, codon, range, exon, class,
+    fusion, gene or biomarker.
+    """
+
+    text: str
+    gene: str | None
+    kind: PatternKind
+    granularity: Literal["exact", "codon", "range", "exon", "class", "fusion", "gene", "biomarker"]
+    variant_kind: str | None = None
+    """For exact patterns: the variant kind; for exon patterns: the exon-level kind."""
+    alteration: str | None = None
+    """For exact patterns: the canonical alteration text."""
+    kinds: tuple[str, ...] = ()
+    """Variant kinds a class, codon, range or exon pattern accepts."""
+    ranges: tuple[tuple[int, int], ...] = ()
+    """Protein positions (inclusive) a codon, range or exon pattern covers."""
+    exon: int | None = None
+    partners: tuple[str, ...] = ()
+    """For fusion patterns with a named partner: the two genes, 5' first."""
+    biomarker: str | None = None
+    operator: Literal[">=", ">"] | None = None
+    threshold: float | None = None
+
+    def __str__(self) -> str:
+        return f"{self.gene} {self.text}" if self.gene and self.kind != "fusion" else self.text
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """Where a pattern is being read, so errors can point at it."""
+
+    path: str
+    line: int | None
+    field: str
+
+
+def _fail(ctx: _Ctx, problem: str, valid: Sequence[str] = ()) -> RuleFileError:
+    return RuleFileError(ctx.path, problem, line=ctx.line, field=ctx.field, valid=valid)
+
+
+_CLASS_HELP = (
+    "V600E", "V600", "codons 12, 13, 61", "exon 19 deletion", "exon 20 insertion",
+    "exon 14 skipping", "exon 11 mutations", "fusion", "EML4::ALK fusion", "amplification",
+    "deletion", "overexpression", "mutations", "missense mutations", "truncating mutations",
+    "oncogenic mutations", "any",
+)
+
+
+def parse_pattern(text: str, gene: str | None, *, ctx: _Ctx | None = None) -> tuple[Pattern, ...]:
+    """Read one alteration entry of a rule into one or more :class:`Pattern` s.
+
+    ``gene`` is the file's gene; an entry may name another gene first
+    (``"KRAS mutations"`` in a ``requires`` list). ``oncogenic mutations`` expands
+    into the gene's patterns from ``knowledgebase/gene_roles.yaml``.
+
+    >>> from actionable.rules import parse_pattern
+    >>> [p.granularity for p in parse_pattern("exon 19 deletion", "EGFR")]
+    ['exon']
+    >>> parse_pattern("V600", "BRAF")[0].ranges
+    ((600, 600),)
+    """
+    ctx = ctx or _Ctx("<pattern>", None, "alteration")
+    raw = " ".join(str(text).split())
+    if not raw:
+        raise _fail(ctx, "empty alteration")
+    upper = raw.upper()
+    if upper in _BIOMARKER_CATEGORY:
+        name, category = _BIOMARKER_CATEGORY[upper]
+        return (Pattern(text=category, gene=None, kind="biomarker", granularity="biomarker",
+                        biomarker=name, alteration=category),)
+    numeric = _BIOMARKER_NUMERIC.match(raw)
+    if numeric:
+        op = numeric.group(2)
+        return (Pattern(text=f"TMB {op} {numeric.group(3)}", gene=None, kind="biomarker",
+                        granularity="biomarker", biomarker="TMB",
+                        operator=">=" if op == ">=" else ">", threshold=float(numeric.group(3))),)
+    # An entry may start with its own gene ("KRAS mutations", "EML4::ALK fusion").
+    first, _, rest = raw.partition(" ")
+    if "::" not in first and rest and genes.is_gene(first) and not _looks_like_change(first):
+        gene, raw = genes.resolve_gene(first), rest
+    elif "::" in first:
+        pass
+    if gene is None:
+        raise _fail(ctx, f"alteration {text!r} names no gene", ("KRAS mutations", "ERBB2 amplification"))
+    lower = raw.lower()
+    if lower == "any":
+        return (Pattern(text="any alteration", gene=gene, kind="any", granularity="gene"),)
+    if lower == "oncogenic mutations":
+        return _oncogenic(gene, ctx)
+    if lower in CLASS_KINDS:
+        return (Pattern(text=lower, gene=gene, kind="class", granularity="class",
+                        kinds=tuple(sorted(CLASS_KINDS[lower]))),)
+    if lower in ("fusion", "fusions", "rearrangement"):
+        return (Pattern(text="fusion", gene=gene, kind="fusion", granularity="fusion",
+                        kinds=("fusion",)),)
+    if lower in ("wildtype", "wild-type", "wild type"):
+        return (Pattern(text="wildtype", gene=gene, kind="wildtype", granularity="exact",
+                        kinds=("wildtype",), variant_kind="wildtype", alteration="wildtype"),)
+    codons = _CODONS.match(raw)
+    if codons:
+        ranges: list[tuple[int, int]] = []
+        for part in codons.group(1).split(","):
+            lo, _, hi = part.strip().partition("-")
+            start, end = int(lo), int(hi or lo)
+            if end < start:
+                raise _fail(ctx, f"codon range {part.strip()!r} runs backwards")
+            ranges.append((start, end))
+        return (Pattern(text=raw, gene=gene, kind="codons", granularity="range",
+                        kinds=tuple(sorted(_CODON_KINDS | {"frameshift", "inframe_deletion",
+                                                           "inframe_insertion", "inframe_delins",
+                                                           "duplication"})),
+                        ranges=tuple(ranges)),)
+    exon = _EXON.match(raw)
+    if exon:
+        number, event = int(exon.group(1)), exon.group(2).lower()
+        bounds = genes.exon_range(gene, number)
+        if bounds is None:
+            raise _fail(ctx, f"no exon boundaries for {gene} exon {number} in "
+                        "knowledgebase/exons.yaml; add them with their transcript and source")
+        exon_kind, kinds = _EXON_KINDS[event]
+        return (Pattern(text=f"exon {number} {event}", gene=gene, kind="exon", granularity="exon",
+                        variant_kind=exon_kind or None, kinds=tuple(sorted(kinds)),
+                        ranges=(bounds,), exon=number),)
+    try:
+        variant = parse_variant(raw, gene=gene) if "::" in raw else parse_variant(f"{gene} {raw}")
+    except VariantParseError as error:
+        raise _fail(ctx, f"cannot read alteration {text!r}: {error.problem}", _CLASS_HELP) from None
+    return (_exact(variant, ctx),)
+
+
+def _looks_like_change(token: str) -> bool:
+    # Some gene symbols look like protein changes; only a token that is a gene and
+    # nothing else is taken as a gene prefix.
+    return bool(re.fullmatch(r"[A-Z]\d+[A-Z*]?", token))
+
+
+def _exact(variant: Variant, ctx: _Ctx) -> Pattern:
+    if variant.kind == "fusion":
+        partners = variant.genes if len(variant.genes) == 2 else ()
+        return Pattern(text=variant.alteration, gene=variant.gene, kind="fusion",
+                       granularity="exact" if partners else "fusion", kinds=("fusion",),
+                       partners=partners)
+    if variant.kind == "codon":
+        assert variant.position is not None
+        return Pattern(text=variant.alteration, gene=variant.gene, kind="codon", granularity="codon",
+                       kinds=tuple(sorted(_CODON_KINDS)),
+                       ranges=((variant.position, variant.position),))
+    if variant.kind == "biomarker":
+        raise _fail(ctx, f"biomarker {variant.alteration!r} cannot be a gene alteration")
+    return Pattern(text=variant.alteration, gene=variant.gene, kind="exact", granularity="exact",
+                   variant_kind=variant.kind, alteration=variant.alteration)
+
+
+# --------------------------------------------------------------------------- gene roles
+@dataclass(frozen=True)
+class GeneRole:
+    gene: str
+    role: Literal["oncogene", "tumor_suppressor", "both"]
+    hotspots: tuple[str, ...]
+    citation: str
+
+
+_roles_lock = threading.Lock()
+_roles: dict[str, GeneRole] | None = None
+
+
+def _load_roles() -> dict[str, GeneRole]:
+    global _roles
+    with _roles_lock:
+        if _roles is None:
+            path = knowledgebase_dir() / "gene_roles.yaml"
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            roles: dict[str, GeneRole] = {}
+            for gene, entry in (data.get("genes") or {}).items():
+                roles[gene] = GeneRole(gene=gene, role=entry["role"],
+                                       hotspots=tuple(str(h) for h in entry.get("hotspots", ())),
+                                       citation=str(entry.get("citation", data.get("citation", ""))))
+            _roles = roles
+        return _roles
+
+
+def gene_role(gene: str) -> GeneRole | None:
+    """The cancer role of a gene (oncogene, tumor suppressor), when curated.
+
+    >>> from actionable.rules import gene_role
+    >>> gene_role("TP53").role
+    'tumor_suppressor'
+    """
+    return _load_roles().get(gene)
+
+
+def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
+    role = gene_role(gene)
+    if role is None:
+        raise _fail(ctx, f"'oncogenic mutations' needs {gene} in knowledgebase/gene_roles.yaml "
+                    "(its role, and its hotspots if it is an oncogene)")
+    patterns: list[Pattern] = []
+    if role.role in ("tumor_suppressor", "both"):
+        patterns.append(Pattern(text="oncogenic mutations", gene=gene, kind="class",
+                                granularity="class",
+                                kinds=tuple(sorted(_TRUNCATING_KINDS | {"deletion"}))))
+    for hotspot in role.hotspots:
+        for p in parse_pattern(hotspot, gene, ctx=ctx):
+            patterns.append(p.model_copy(update={"text": f"oncogenic mutations ({p.text})",
+                                                 "granularity": "class"}))
+    if not patterns:
+        raise _fail(ctx, f"{gene} is an oncogene with no hotspots in knowledgebase/gene_roles.yaml;"
+                    " list them or name the alterations")
+    return tuple(patterns)
+
+
+# --------------------------------------------------------------------------- rules
+class Rule(Frozen):
+    """One validated rule, ready for the engine and the resolver."""
+
+    id: str
+    gene: str | None
+    biomarker: str | None
+    patterns: tuple[Pattern, ...]
+    excluding: tuple[Pattern, ...] = ()
+    requires: tuple[tuple[Pattern, ...], ...] = ()
+    """Each entry must be matched by some variant of the patient (entries are ANDed)."""
+    excludes: tuple[tuple[Pattern, ...], ...] = ()
+    """No entry may be matched by any variant of the patient."""
+    tumor: TumorContext
+    therapy: tuple[str, ...]
+    effect: Effect
+    level: Level
+    line: str | None = None
+    origin: Literal["somatic", "germline", "any"] = "any"
+    escat: str | None = None
+    summary: str
+    evidence: tuple[Citation, ...]
+    source: Source = "curated"
+    file: str
+    file_line: int | None = None
+
+    @property
+    def therapy_name(self) -> str:
+        """The drugs joined as a clinician writes a combination."""
+        return " + ".join(self.therapy)
+
+
+# YAML with line numbers: each mapping remembers where its keys stand.
+class _Located(dict[str, Any]):
+    lines: dict[str, int]
+    start: int
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Located:
+    loader.flatten_mapping(node)
+    mapping = _Located()
+    mapping.lines = {}
+    mapping.start = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool):
+            raise yaml.constructor.ConstructorError(
+                None, None, "mapping keys must be plain values", key_node.start_mark)
+        if str(key) in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        mapping[str(key)] = loader.construct_object(value_node, deep=True)
+        mapping.lines[str(key)] = key_node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_of(data: Any, loc: Sequence[str | int]) -> int | None:
+    """The deepest line we know for a pydantic error location."""
+    line: int | None = getattr(data, "start", None)
+    node = data
+    for part in loc:
+        if isinstance(node, _Located) and isinstance(part, str):
+            line = node.lines.get(part, line)
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            line = getattr(node, "start", line)
+        else:
+            break
+    return line
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise RuleFileError(path, f"cannot read the file: {error.strerror}") from None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise RuleFileError(path, f"invalid YAML: {problem}",
+                            line=mark.line + 1 if mark else None) from None
+
+
+def load_rule_file(path: str | Path) -> tuple[Rule, ...]:
+    """Load and validate one rule file.
+
+    >>> from actionable.rules import load_rule_file
+    >>> from actionable._resources import rules_dir
+    >>> rules = load_rule_file(rules_dir() / "BRAF.yaml")
+    >>> rules[0].gene
+    'BRAF'
+    """
+    path = Path(path)
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise RuleFileError(path, "a rule file is a mapping with 'gene' or 'biomarker' and 'rules'",
+                            line=1)
+    try:
+        spec = RuleFile.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = tuple(first["loc"])
+        field = ".".join(str(p) for p in loc) or None
+        valid: tuple[str, ...] = ()
+        if loc and loc[-1] == "level":
+            valid = LEVELS
+        elif loc and loc[-1] == "effect":
+            valid = ("sensitivity", "resistance")
+        elif loc and loc[-1] == "origin":
+            valid = ("somatic", "germline", "any")
+        raise RuleFileError(path, first["msg"], line=_line_of(data, loc), field=field,
+                            valid=valid) from None
+    return tuple(_build_rule(path, spec, i, r, data) for i, r in enumerate(spec.rules))
+
+
+def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) -> Rule:
+    def ctx(*loc: str | int) -> _Ctx:
+        return _Ctx(str(path), _line_of(data, ("rules", index, *loc)), ".".join(map(str, loc)))
+
+    gene: str | None = None
+    if spec.gene is not None:
+        try:
+            gene = genes.resolve_gene(spec.gene)
+        except VariantParseError as error:
+            raise RuleFileError(path, error.problem, line=_line_of(data, ("gene",)),
+                                field="gene") from None
+        if gene != spec.gene:
+            raise RuleFileError(path, f"use the approved symbol {gene!r}, not {spec.gene!r}",
+                                line=_line_of(data, ("gene",)), field="gene")
+    entries = [r.alteration] if isinstance(r.alteration, str) else list(r.alteration)
+    if not entries:
+        raise _fail(ctx("alteration"), "alteration list is empty")
+    patterns = tuple(p for i, e in enumerate(entries)
+                     for p in parse_pattern(e, gene, ctx=ctx("alteration", i) if
+                                            not isinstance(r.alteration, str) else ctx("alteration")))
+    excluding = tuple(p for i, e in enumerate(r.excluding)
+                      for p in parse_pattern(e, gene, ctx=ctx("excluding", i)))
+    requires = tuple(parse_pattern(e, None, ctx=ctx("requires", i)) for i, e in enumerate(r.requires))
+    excludes = tuple(parse_pattern(e, None, ctx=ctx("excludes", i)) for i, e in enumerate(r.excludes))
+    context = TumorContext(include=tuple(r.tumor.include), exclude=tuple(r.tumor.exclude))
+    try:
+        tumors.validate_context(context)
+    except ValueError as error:
+        raise _fail(ctx("tumor"), str(error)) from None
+    therapy: list[str] = []
+    for i, name in enumerate(r.therapy):
+        try:
+            therapy.append(drugs.resolve_drug(name))
+        except ValueError as error:
+            raise _fail(ctx("therapy", i), str(error)) from None
+        if therapy[-1] != name:
+            raise _fail(ctx("therapy", i), f"write the generic name {therapy[-1]!r}, not {name!r}")
+    return Rule(
+        id=r.id, gene=gene, biomarker=spec.biomarker, patterns=patterns, excluding=excluding,
+        requires=requires, excludes=excludes, tumor=context, therapy=tuple(therapy),
+        effect=r.effect, level=r.level, line=r.line, origin=r.origin, escat=r.escat,
+        summary=r.summary, evidence=tuple(r.evidence), source=spec.source, file=str(path),
+        file_line=_line_of(data, ("rules", index)),
+    )
+
+
+def _rule_files(directory: Path) -> Iterator[Path]:
+    yield from sorted(p for p in directory.rglob("*.yaml") if p.is_file())
+
+
+def load_rules(directory: str | Path | None = None,
+               sources: Iterable[str] | None = None) -> tuple[Rule, ...]:
+    """Load every rule file under ``directory`` (default: the bundled rules).
+
+    Duplicate rule ids across files are an error naming both files. ``sources``
+    keeps only rules from those sources (``curated``, ``civic``).
+
+    >>> from actionable.rules import load_rules
+    >>> {r.source for r in load_rules(sources=["curated"])}
+    {'curated'}
+    """
+    root = Path(directory) if directory is not None else rules_dir()
+    if not root.is_dir():
+        raise RuleFileError(root, "not a directory of rule files")
+    wanted = set(sources) if sources is not None else None
+    seen: dict[str, Rule] = {}
+    out: list[Rule] = []
+    for path in _rule_files(root):
+        for rule in load_rule_file(path):
+            if rule.id in seen:
+                other = seen[rule.id]
+                raise RuleFileError(path, f"duplicate rule id {rule.id!r} (also in {other.file}"
+                                    f":{other.file_line})", line=rule.file_line, field="id")
+            seen[rule.id] = rule
+            if wanted is None or rule.source in wanted:
+                out.append(rule)
+    return tuple(out)
+
+
+def validate_rules_dir(directory: str | Path) -> tuple[Rule, ...]:
+    """Validate a directory of rule files as ``actionable rules validate DIR`` does."""
+    return load_rules(directory)
+
+
+def rules_fingerprint(rules: Sequence[Rule]) -> str:
+    """A stable digest of a rule set, used to key the compiled-rules cache."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for rule in rules:
+        digest.update(json.dumps(rule.model_dump(mode="json"), sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
+def summarize(rules: Sequence[Rule]) -> Mapping[str, Any]:
+    """Counts by level, gene, tumor and source, as ``actionable rules stats --json`` prints."""
+    from collections import Counter
+
+    by_source = Counter(r.source for r in rules)
+    by_level = Counter(r.level for r in rules)
+    by_gene = Counter(r.gene or r.biomarker or "?" for r in rules)
+    by_tumor = Counter(code for r in rules for code in r.tumor.include)
+    return {
+        "total": len(rules),
+        "by_source": dict(sorted(by_source.items())),
+        "by_level": {lv: by_level[lv] for lv in LEVELS if by_level[lv]},
+        "by_gene": dict(sorted(by_gene.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "by_tumor": dict(sorted(by_tumor.items(), key=lambda kv: (-kv[1], kv[0]))),
+    }
