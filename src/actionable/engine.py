@@ -244,13 +244,16 @@ def _witness_facts(condition: Condition) -> list[dict[str, Any]]:
             return [{**f, key: min(f.get(key, bound), bound)} for f in current]
         return [{**f, **cond} for f in current]
 
-    out = expand(condition, facts)
-    for f in out:  # a single-residue change ends where it starts
-        if "p" in f and "e" not in f:
-            f["e"] = f["p"]
-        if "e" in f and "p" not in f:
-            f["p"] = f["e"]
-    return out[:32]
+    out: list[dict[str, Any]] = []
+    for f in expand(condition, facts):
+        # Single-residue changes at either end of a span are the likeliest to overlap.
+        if "p" in f or "e" in f:
+            start, end = f.get("p", f.get("e")), f.get("e", f.get("p"))
+            out.extend(({**f, "p": start, "e": end}, {**f, "p": start, "e": start},
+                        {**f, "p": end, "e": end}))
+        else:
+            out.append(f)
+    return out[:48]
 
 
 def compile_patterns(patterns: Sequence[Any], *, prefix: str | None = None) -> CompiledPatterns:
@@ -335,17 +338,26 @@ def _pattern_texts(patterns: Sequence[Any], indices: Iterable[int]) -> list[str]
 def _check_matches_per_fact(partition: str, bucket: Sequence[str],
                             conditions: Mapping[str, Condition],
                             members: Mapping[str, Sequence[int]], patterns: Sequence[Any]) -> None:
-    if len(bucket) <= MAX_CONDITIONS_PER_FACT:
+    # Exact conditions test the kind and the canonical change, and identical ones were
+    # merged, so a fact matches at most one of them; only the others can pile up.
+    broad = [k for k in bucket if not _is_exact(conditions[k])]
+    if len(broad) + 1 <= MAX_CONDITIONS_PER_FACT:
         return
-    for key in bucket:
+    for key in broad:
         for fact in _witness_facts(conditions[key]):
-            hits = [k for k in bucket if evaluate_condition(conditions[k], fact)]
-            if len(hits) > MAX_CONDITIONS_PER_FACT:
+            hits = [k for k in broad if evaluate_condition(conditions[k], fact)]
+            if len(hits) + 1 > MAX_CONDITIONS_PER_FACT:
                 texts = [t for k in hits for t in _pattern_texts(patterns, members[k])]
                 raise EngineLimitError(
-                    f"a {partition} variant like {fact} would match {len(hits)} distinct "
+                    f"a {partition} variant like {fact} could match {len(hits) + 1} distinct "
                     f"conditions at once (the engine allows {MAX_CONDITIONS_PER_FACT}); merge "
                     "overlapping alteration entries", texts)
+
+
+def _is_exact(condition: Condition) -> bool:
+    parts = condition.get("$and", ())
+    return (len(condition) == 1 and len(parts) == 2
+            and all(len(p) == 1 and next(iter(p)) in ("k", "c") for p in parts))
 
 
 # --------------------------------------------------------------------------- run

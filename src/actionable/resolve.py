@@ -154,6 +154,8 @@ def resolve(
 
     candidates: list[Candidate] = []
     blocked: dict[int, list[str]] = defaultdict(list)
+    # (variant, therapy) pairs whose rule explicitly excludes this tumor.
+    exclusions: dict[tuple[int, frozenset[str]], str] = {}
     for index, patterns in enumerate(hits):
         variant = variants[index]
         seen_rules: set[str] = set()
@@ -163,10 +165,11 @@ def resolve(
                     continue
                 seen_rules.add(rule.id)
                 candidate = _consider(rule, index, variant, pattern, matched_by, variants,
-                                      tumor, options, blocked)
+                                      tumor, options, blocked, exclusions)
                 if candidate is not None:
                     candidates.append(candidate)
 
+    candidates = _drop_contradicted_propagation(candidates, blocked, exclusions)
     recommendations = _merge(candidates, variants, tumor, options)
     recommendations = _mark_conflicts(recommendations)
     if options.max_level is not None:
@@ -185,8 +188,8 @@ def resolve(
 
 def _consider(rule: Rule, index: int, variant: Variant, pattern: Pattern,
               matched_by: Mapping[Pattern, set[int]], variants: Sequence[Variant],
-              tumor: TumorType | None, options: Options,
-              blocked: dict[int, list[str]]) -> Candidate | None:
+              tumor: TumorType | None, options: Options, blocked: dict[int, list[str]],
+              exclusions: dict[tuple[int, frozenset[str]], str]) -> Candidate | None:
     notes: list[str] = []
     if any(index in matched_by.get(p, ()) for p in rule.excluding):
         blocked[index].append(f"rule {rule.id} excludes {variant.alteration}")
@@ -220,6 +223,8 @@ def _consider(rule: Rule, index: int, variant: Variant, pattern: Pattern,
     tumor_match, off_label = _tumor_step(rule, tumor)
     if not tumor_match.matched and not off_label:
         if tumor_match.excluded_by:
+            exclusions[(index, _therapy_key(rule))] = (
+                f"rule {rule.id} excludes {tumor_match.excluded_by}")
             blocked[index].append(
                 f"rule {rule.id} ({rule.therapy_name}, level {rule.level}) excludes "
                 f"{tumor_match.excluded_by}")
@@ -231,6 +236,30 @@ def _consider(rule: Rule, index: int, variant: Variant, pattern: Pattern,
     return Candidate(rule=rule, variant_index=index, pattern=pattern, level=level,
                      tumor_match=tumor_match, off_label=off_label,
                      partners=tuple(dict.fromkeys(partners)), sentences=notes)
+
+
+def _drop_contradicted_propagation(
+        candidates: list[Candidate], blocked: dict[int, list[str]],
+        exclusions: Mapping[tuple[int, frozenset[str]], str]) -> list[Candidate]:
+    """Off-label 3B offers must not contradict what is known for this tumor: a rule
+    for the same therapy that explicitly excludes the tumor, or predicts resistance in
+    it, outweighs an extrapolation from another tumor type."""
+    against: dict[tuple[int, frozenset[str]], str] = {}
+    for c in candidates:
+        if c.rule.effect == "resistance" and not c.off_label:
+            against[(c.variant_index, _therapy_key(c.rule))] = (
+                f"rule {c.rule.id} predicts resistance in this tumor")
+    for key, reason in exclusions.items():
+        against.setdefault(key, reason)
+    kept: list[Candidate] = []
+    for c in candidates:
+        reason = against.get((c.variant_index, _therapy_key(c.rule)))
+        if c.off_label and reason:
+            blocked[c.variant_index].append(
+                f"{c.rule.therapy_name} is not offered off-label from rule {c.rule.id}: {reason}")
+            continue
+        kept.append(c)
+    return kept
 
 
 def _specific(rule: Rule) -> bool:

@@ -230,7 +230,7 @@ def parse_pattern(text: str, gene: str | None, *, ctx: _Ctx | None = None) -> tu
     if "::" not in first and rest and genes.is_gene(first) and not _looks_like_change(first):
         gene, raw = genes.resolve_gene(first), rest
     elif "::" in first:
-        pass
+        return (_exact(_parse_entry(raw, None, text, ctx), ctx),)
     if gene is None:
         raise _fail(ctx, f"alteration {text!r} names no gene", ("KRAS mutations", "ERBB2 amplification"))
     lower = raw.lower()
@@ -272,11 +272,14 @@ def parse_pattern(text: str, gene: str | None, *, ctx: _Ctx | None = None) -> tu
         return (Pattern(text=f"exon {number} {event}", gene=gene, kind="exon", granularity="exon",
                         variant_kind=exon_kind or None, kinds=tuple(sorted(kinds)),
                         ranges=(bounds,), exon=number),)
+    return (_exact(_parse_entry(f"{gene} {raw}", gene, text, ctx), ctx),)
+
+
+def _parse_entry(raw: str, gene: str | None, text: str, ctx: _Ctx) -> Variant:
     try:
-        variant = parse_variant(raw, gene=gene) if "::" in raw else parse_variant(f"{gene} {raw}")
+        return parse_variant(raw)
     except VariantParseError as error:
         raise _fail(ctx, f"cannot read alteration {text!r}: {error.problem}", _CLASS_HELP) from None
-    return (_exact(variant, ctx),)
 
 
 def _looks_like_change(token: str) -> bool:
@@ -474,15 +477,32 @@ def load_rule_file(path: str | Path) -> tuple[Rule, ...]:
         loc = tuple(first["loc"])
         field = ".".join(str(p) for p in loc) or None
         valid: tuple[str, ...] = ()
-        if loc and loc[-1] == "level":
+        problem = first["msg"]
+        if first["type"] == "extra_forbidden":
+            problem = f"unknown field {loc[-1]!r}"
+            valid = _fields_at(loc[:-1])
+        elif loc and loc[-1] == "level":
             valid = LEVELS
         elif loc and loc[-1] == "effect":
             valid = ("sensitivity", "resistance")
         elif loc and loc[-1] == "origin":
             valid = ("somatic", "germline", "any")
-        raise RuleFileError(path, first["msg"], line=_line_of(data, loc), field=field,
+        raise RuleFileError(path, problem, line=_line_of(data, loc), field=field,
                             valid=valid) from None
     return tuple(_build_rule(path, spec, i, r, data) for i, r in enumerate(spec.rules))
+
+
+def _fields_at(loc: Sequence[str | int]) -> tuple[str, ...]:
+    """Field names accepted at a location of a rule file, for error messages."""
+    names = [p for p in loc if isinstance(p, str)]
+    model: type[BaseModel] = RuleFile
+    if names[:1] == ["rules"]:
+        model = RuleSpec
+        if "evidence" in names:
+            model = Citation
+        elif "tumor" in names:
+            model = TumorSpec
+    return tuple(model.model_fields)
 
 
 def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) -> Rule:

@@ -129,6 +129,7 @@ class _Term:
     key: str
     code: str
     display: str
+    is_code: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +320,7 @@ def _build_index() -> _Index:
         # A repeated name ("Embryonal Carcinoma") would not resolve if suggested.
         shown_name = node.name if len(name_index[key]) == 1 else node.code
         terms.append(_Term(key, node.code, shown_name))
-        terms.append(_Term(_normalise(node.code), node.code, node.code))
+        terms.append(_Term(_normalise(node.code), node.code, node.code, is_code=True))
 
     pairs, ambiguous_raw = _read_synonyms(synonyms_path, nodes)
     synonyms: dict[str, str] = {}
@@ -349,7 +350,8 @@ def _build_index() -> _Index:
 
     bags: dict[tuple[str, ...], set[str]] = {}
     squashed: dict[str, set[str]] = {}
-    for term in terms:
+    # Codes are abbreviations: only suggested, never reached by approximation.
+    for term in (t for t in terms if not t.is_code):
         bags.setdefault(_bag(term.key), set()).add(term.code)
         squashed.setdefault(term.key.replace(" ", ""), set()).add(term.code)
 
@@ -386,6 +388,13 @@ def _clash(
     if key in synonyms and synonyms[key] != code:
         return f"it is already a synonym of {synonyms[key]}"
     return None
+
+
+def _clear_caches() -> None:
+    """Forget loaded files and memoised answers (tests, or after editing the files)."""
+    with _LOCK:
+        for cached in (_build_index, _resolve, _all_codes, _descendants, _context_problems):
+            cached.cache_clear()
 
 
 def _index() -> _Index:
@@ -507,20 +516,20 @@ def _fuzzy(idx: _Index, key: str) -> str | None:
             return next(iter(by_space))
     if len(key) < 6:
         return None
-    near: dict[str, list[tuple[int, str]]] = {}
+    near: dict[str, list[tuple[int, bool, str]]] = {}
     for term in idx.terms:
         if abs(len(term.key) - len(key)) > 2:
             continue
         distance = _osa(key, term.key, 2)
         if distance <= 2:
-            near.setdefault(term.code, []).append((distance, term.key))
+            near.setdefault(term.code, []).append((distance, term.is_code, term.key))
     # A second type within two edits means the slip could have come from either:
     # "pancreatik NEC" is as near to pancreatic NET as to pancreatic NEC.
     if len(near) != 1:
         return None
     code, hits = next(iter(near.items()))
-    distance, target = min(hits)
-    if distance == 1 and _safe_slip(key, target):
+    distance, is_code, target = min(hits)
+    if distance == 1 and not is_code and _safe_slip(key, target):
         return code
     return None
 
@@ -703,7 +712,7 @@ def validate_context(context: TumorContext) -> None:
     >>> validate_context(TumorContext(include=("COADRED",)))
     Traceback (most recent call last):
     ...
-    ValueError: invalid tumor context: unknown OncoTree code 'COADRED' (did you mean ...
+    ValueError: invalid tumor context: include: unknown OncoTree code 'COADRED' (did you mean ...
     """
     problems = _context_problems(context)
     if problems:
@@ -743,8 +752,11 @@ def _entry_problem(idx: _Index, entry: str) -> str | None:
     if entry.strip().lower() in GROUPS:
         return f"write group {entry!r} as {entry.strip().lower()!r}"
     try:
-        resolved = _resolve_or_raise(entry)
+        resolved: TumorType | None = _resolve_or_raise(entry)
     except UnknownTumorError:
+        resolved = None
+    # A rule file is written once and read many times: approximate is not good enough.
+    if resolved is None or resolved.matched_by == "fuzzy":
         options = ", ".join(_closest_codes(entry, idx.nodes))
         return f"unknown OncoTree code {entry!r} (did you mean {options}?)"
     return f"{entry!r} is not an OncoTree code; it resolves to {resolved.code!r}"

@@ -18,6 +18,7 @@ import yaml
 
 from ._resources import knowledgebase_dir
 from .errors import VariantParseError
+from .genes import _index as _gene_index
 from .genes import _lookup as _lookup_gene
 from .genes import (
     ambiguous_gene_error,
@@ -51,7 +52,7 @@ _AA = "ACDEFGHIKLMNPQRSTVWY"
 # X is the legacy one-letter stop (R213X, X394Q); it is turned into * below.
 _SUB_RE = re.compile(rf"([{_AA}X*])(\d+)([{_AA}X*=?])")
 _CODON_RE = re.compile(rf"([{_AA}])(\d+)")
-_FS_RE = re.compile(rf"([{_AA}])(\d+)([{_AA}])?fs(?:(?:\*|X|Ter)(\d+|\?))?")
+_FS_RE = re.compile(rf"([{_AA}])(\d+)([{_AA}])?fs(?:(?:\*|X|Ter)(\d+|\?)?)?")
 _EXT_RE = re.compile(rf"[*X](\d+)([{_AA}])ext(?:\*|X)?(\d+|\?)")
 _RANGE_RE = re.compile(rf"([{_AA}])(\d+)(?:_([{_AA}])(\d+))?(delins|del|dup|ins)([{_AA}*]*)")
 _SPLICE_POS_RE = re.compile(r"[X*]?(\d+)(?:_|\s+)splice(?:[\s_]site)?", re.IGNORECASE)
@@ -149,6 +150,7 @@ _EVENT_CANONICAL = {
 }
 _POSITIVE = frozenset({"positive", "pos", "+", "ihc positive"})
 
+_FROM_ONE = "protein positions start at 1"
 _FORMS_HINT = (
     "write a protein change such as 'V600E', 'p.Val600Glu', 'E746_A750del', 'R160fs*314', "
     "or an event such as 'amplification', 'exon 19 deletion', 'fusion'"
@@ -297,9 +299,7 @@ def _protein(change: str, gene: str, text: str) -> dict[str, Any] | None:
         alt = "*" if alt == "X" else alt
         pos = int(pos_s)
         if pos < 1:
-            raise VariantParseError(
-                text, f"position {pos} is not a residue", "positions start at 1"
-            )
+            raise VariantParseError(text, f"position {pos} is not a residue", _FROM_ONE)
         if ref == "*":
             if alt in ("*", "="):
                 return {"kind": "synonymous", "alteration": f"*{pos}=", "position": pos,
@@ -347,9 +347,7 @@ def _protein(change: str, gene: str, text: str) -> dict[str, Any] | None:
         ref, pos_s = m.groups()
         pos = int(pos_s)
         if pos < 1:
-            raise VariantParseError(
-                text, f"position {pos} is not a residue", "positions start at 1"
-            )
+            raise VariantParseError(text, f"position {pos} is not a residue", _FROM_ONE)
         return {"kind": "codon", "alteration": f"{ref}{pos}", "position": pos, "ref": ref}
     return None
 
@@ -625,6 +623,8 @@ def _parse(text: str, gene: str | None, origin: str | None) -> Variant:
 
     text_origin: str | None = None
     if "ermline" in body or "omatic" in body or "ERMLINE" in body or "OMATIC" in body:
+        if body.lower() in _ORIGINS:
+            body = ""
         m = _ORIGIN_SUFFIX_RE.search(body)
         if m:
             text_origin = (m.group(1) or m.group(2)).lower()
@@ -667,7 +667,50 @@ def _parse(text: str, gene: str | None, origin: str | None) -> Variant:
     return variant
 
 
+def _fast_substitution(body: str, gene_hint: str | None) -> Variant | None:
+    """The most common report line, ``GENE V600E`` / ``GENE p.R213*``, without detours.
+
+    Only plain missense/nonsense with a gene that resolves uniquely takes this path; anything
+    else (start codon, synonymous, position 0, disagreeing ``gene=``) returns None and goes
+    through the general parser, which gives the same result more slowly.
+    """
+    m = _FAST_SUB_RE.fullmatch(body)
+    if m is None:
+        return None
+    head, ref, pos_s, alt = m.groups()
+    gene = _gene_index().get(head.upper())
+    if (
+        type(gene) is not str
+        or ref == alt
+        or pos_s[0] == "0"
+        or (ref == "M" and pos_s == "1")
+        or (gene_hint is not None and gene_hint != gene)
+    ):
+        return None
+    data = dict(_DEFAULTS)
+    data["gene"] = gene
+    data["genes"] = (gene,)
+    data["kind"] = "nonsense" if alt == "*" else "missense"
+    data["alteration"] = ref + pos_s + alt
+    data["position"] = int(pos_s)
+    data["ref"] = ref
+    data["alt"] = alt
+    variant = _new_object(Variant)
+    _set(variant, "__dict__", data)
+    _set(variant, "__pydantic_fields_set__", set(_FAST_FIELDS))
+    _set(variant, "__pydantic_extra__", None)
+    _set(variant, "__pydantic_private__", None)
+    return variant
+
+
+_FAST_SUB_RE = re.compile(rf"([A-Za-z0-9-]+)[ :](?:p\.)?([{_AA}])(\d+)([{_AA}*])")
+_FAST_FIELDS = ("gene", "genes", "kind", "alteration", "position", "ref", "alt")
+
+
 def _parse_body(body: str, text: str, gene_hint: str | None) -> Variant:
+    fast = _fast_substitution(body, gene_hint)
+    if fast is not None:
+        return fast
     if body[:3].upper() in _BIOMARKER_LEADS:
         found = _biomarker(body)
         if found is not None:
