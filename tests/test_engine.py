@@ -19,6 +19,7 @@ from actionable.engine import (
     fact_for,
 )
 from actionable.errors import EngineLimitError
+from actionable.evaluate import default_engine
 from actionable.models import Citation, TumorContext
 from actionable.rules import Rule, parse_pattern
 
@@ -205,7 +206,7 @@ def test_threads_give_the_same_results_as_serial() -> None:
 
 
 def test_five_thousand_evaluations_in_a_row_stay_correct() -> None:
-    engine = actionable.evaluate.__globals__["default_engine"]()
+    engine = default_engine()
     first = _summary(actionable.evaluate(["BRAF V600E", "TP53 R213*"], tumor="HGNEC",
                                          rules=engine))
     for i in range(5000):

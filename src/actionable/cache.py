@@ -42,8 +42,11 @@ def _digest(directory: Path) -> str:
 
     digest = hashlib.sha256(f"{__version__}:{_FORMAT}".encode())
     for root in (directory, knowledgebase_dir()):
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in
-                           (".yaml", ".json", ".gz", ".tsv")):
+        for path in sorted(
+            p
+            for p in root.rglob("*")
+            if p.is_file() and p.suffix in (".yaml", ".json", ".gz", ".tsv")
+        ):
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:24]
@@ -55,8 +58,9 @@ def clear() -> None:
         _memory.clear()
 
 
-def load_compiled(directory: str | Path | None = None,
-                  sources: Iterable[str] | None = None) -> tuple[Any, Any]:
+def load_compiled(
+    directory: str | Path | None = None, sources: Iterable[str] | None = None
+) -> tuple[Any, Any]:
     """Rules and their compiled patterns for a rules directory, from a cache when possible.
 
     >>> from actionable.cache import load_compiled
@@ -82,7 +86,7 @@ def load_compiled(directory: str | Path | None = None,
     if use_disk and path.is_file():
         try:
             with path.open("rb") as handle:
-                value = pickle.load(handle)  # noqa: S301 - our own file, keyed by content
+                value = pickle.load(handle)
         except Exception:  # a corrupt or stale cache is rebuilt, never fatal
             value = None
     if value is None:

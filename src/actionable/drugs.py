@@ -57,15 +57,20 @@ def _table() -> tuple[dict[str, Drug], dict[str, str]]:
                 if curated:
                     raise ValueError(f"{path}: drug {name!r} is defined twice")
                 continue
-            drug = Drug(name=name, synonyms=tuple(entry.get("synonyms", ())),
-                        brands=tuple(entry.get("brands", ())), drug_class=entry.get("class"))
+            drug = Drug(
+                name=name,
+                synonyms=tuple(entry.get("synonyms", ())),
+                brands=tuple(entry.get("brands", ())),
+                drug_class=entry.get("class"),
+            )
             drugs[name] = drug
             for alias in (name, *drug.synonyms, *drug.brands):
                 key = _key(alias)
                 if key in index and index[key] != name:
                     if curated:
                         raise ValueError(
-                            f"{path}: {alias!r} names both {index[key]!r} and {name!r}")
+                            f"{path}: {alias!r} names both {index[key]!r} and {name!r}"
+                        )
                     continue
                 index[key] = name
     return drugs, index
@@ -100,7 +105,7 @@ def resolve_drug(name: str) -> str:
     >>> resolve_drug("Keytruda")
     'pembrolizumab'
     """
-    drugs, index = _table()
+    index = _table()[1]
     found = index.get(_key(name))
     if found is None:
         close = difflib.get_close_matches(_key(name), list(index), n=3, cutoff=0.6)

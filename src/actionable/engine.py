@@ -26,9 +26,11 @@ here, at compile time, so no user ever meets a hang or a crash:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
+import operator
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -95,8 +97,9 @@ def condition_for(pattern: Any) -> Condition:
         return {"$and": [{"k": pattern.variant_kind}, {"c": pattern.alteration}]}
     if kind == "fusion":
         if pattern.partners:
-            return {"$and": [{"k": "fusion"}, {"c": " ".join(("::".join(pattern.partners),
-                                                               "fusion"))}]}
+            return {
+                "$and": [{"k": "fusion"}, {"c": " ".join(("::".join(pattern.partners), "fusion"))}]
+            }
         return {"k": "fusion"}
     if kind == "class":
         return _one_of("k", pattern.kinds)
@@ -160,7 +163,7 @@ def evaluate_condition(condition: Condition, fact: Mapping[str, Any]) -> bool:
         return any(evaluate_condition(c, fact) for c in condition["$or"])
     if "$ex" in condition:
         return all(k in fact for k in condition["$ex"])
-    for op, cmp in (("$gte", lambda a, b: a >= b), ("$lte", lambda a, b: a <= b)):
+    for op, cmp in (("$gte", operator.ge), ("$lte", operator.le)):
         if op in condition:
             ((key, bound),) = condition[op].items()
             return key in fact and bool(cmp(fact[key], bound))
@@ -193,9 +196,13 @@ class CompiledPatterns:
     def stats(self) -> dict[str, int]:
         """Sizes, for benchmarks and ``actionable rules stats``."""
         buckets = [b for bs in self.partitions.values() for b in bs]
-        return {"patterns": len(self.patterns), "engine_rules": len(self.groups),
-                "partitions": len(self.partitions), "rulesets": len(buckets),
-                "largest_ruleset": max((len(b.conditions) for b in buckets), default=0)}
+        return {
+            "patterns": len(self.patterns),
+            "engine_rules": len(self.groups),
+            "partitions": len(self.partitions),
+            "rulesets": len(buckets),
+            "largest_ruleset": max((len(b.conditions) for b in buckets), default=0),
+        }
 
 
 def _tests(condition: Condition) -> list[str]:
@@ -249,8 +256,13 @@ def _witness_facts(condition: Condition) -> list[dict[str, Any]]:
         # Single-residue changes at either end of a span are the likeliest to overlap.
         if "p" in f or "e" in f:
             start, end = f.get("p", f.get("e")), f.get("e", f.get("p"))
-            out.extend(({**f, "p": start, "e": end}, {**f, "p": start, "e": start},
-                        {**f, "p": end, "e": end}))
+            out.extend(
+                (
+                    {**f, "p": start, "e": end},
+                    {**f, "p": start, "e": start},
+                    {**f, "p": end, "e": end},
+                )
+            )
         else:
             out.append(f)
     return out[:48]
@@ -298,8 +310,10 @@ def compile_patterns(patterns: Sequence[Any], *, prefix: str | None = None) -> C
         for key in sorted(keys):
             tests = _tests(conditions[key])
             for bucket, trie in zip(buckets, tries, strict=True):
-                if (len(bucket) < MAX_RULES_PER_RULESET
-                        and trie.fanout_if_added(tests) <= MAX_FANOUT):
+                if (
+                    len(bucket) < MAX_RULES_PER_RULESET
+                    and trie.fanout_if_added(tests) <= MAX_FANOUT
+                ):
                     bucket.append(key)
                     trie.add(tests)
                     break
@@ -308,7 +322,9 @@ def compile_patterns(patterns: Sequence[Any], *, prefix: str | None = None) -> C
                 if trie.fanout_if_added(tests) > MAX_FANOUT:  # an $or wider than a node allows
                     raise EngineLimitError(
                         f"one condition of partition {partition} has more than {MAX_FANOUT} "
-                        "alternatives; split the rule", _pattern_texts(patterns, members[key]))
+                        "alternatives; split the rule",
+                        _pattern_texts(patterns, members[key]),
+                    )
                 trie.add(tests)
                 buckets.append([key])
                 tries.append(trie)
@@ -323,21 +339,31 @@ def compile_patterns(patterns: Sequence[Any], *, prefix: str | None = None) -> C
                 definition[name] = {"all": [{"m": conditions[key]}], "run": name}
                 rule_names.append(name)
             _check_matches_per_fact(partition, bucket, conditions, members, patterns)
-            compiled_buckets.append(_Bucket(name=f"{prefix}.{p_number}.{b_number}",
-                                            definition=definition, conditions=tuple(rule_names)))
+            compiled_buckets.append(
+                _Bucket(
+                    name=f"{prefix}.{p_number}.{b_number}",
+                    definition=definition,
+                    conditions=tuple(rule_names),
+                )
+            )
         partitions[partition] = tuple(compiled_buckets)
     by_name = {names[k]: c for k, c in conditions.items()}
-    return CompiledPatterns(patterns=tuple(patterns), groups=groups, partitions=partitions,
-                            conditions=by_name)
+    return CompiledPatterns(
+        patterns=tuple(patterns), groups=groups, partitions=partitions, conditions=by_name
+    )
 
 
 def _pattern_texts(patterns: Sequence[Any], indices: Iterable[int]) -> list[str]:
     return [str(patterns[i]) for i in indices]
 
 
-def _check_matches_per_fact(partition: str, bucket: Sequence[str],
-                            conditions: Mapping[str, Condition],
-                            members: Mapping[str, Sequence[int]], patterns: Sequence[Any]) -> None:
+def _check_matches_per_fact(
+    partition: str,
+    bucket: Sequence[str],
+    conditions: Mapping[str, Condition],
+    members: Mapping[str, Sequence[int]],
+    patterns: Sequence[Any],
+) -> None:
     # Exact conditions test the kind and the canonical change, and identical ones were
     # merged, so a fact matches at most one of them; only the others can pile up.
     broad = [k for k in bucket if not _is_exact(conditions[k])]
@@ -351,13 +377,18 @@ def _check_matches_per_fact(partition: str, bucket: Sequence[str],
                 raise EngineLimitError(
                     f"a {partition} variant like {fact} could match {len(hits) + 1} distinct "
                     f"conditions at once (the engine allows {MAX_CONDITIONS_PER_FACT}); merge "
-                    "overlapping alteration entries", texts)
+                    "overlapping alteration entries",
+                    texts,
+                )
 
 
 def _is_exact(condition: Condition) -> bool:
     parts = condition.get("$and", ())
-    return (len(condition) == 1 and len(parts) == 2
-            and all(len(p) == 1 and next(iter(p)) in ("k", "c") for p in parts))
+    return (
+        len(condition) == 1
+        and len(parts) == 2
+        and all(len(p) == 1 and next(iter(p)) in ("k", "c") for p in parts)
+    )
 
 
 # --------------------------------------------------------------------------- run
@@ -401,8 +432,9 @@ class Matcher:
     >>> from actionable.rules import parse_pattern
     >>> import actionable
     >>> matcher = Matcher(compile_patterns(parse_pattern("V600", "BRAF")))
-    >>> [sorted(p.text for p in hits) for hits in matcher.match([actionable.parse_variant("BRAF V600E")])]
-    [['V600']]
+    >>> [hits] = matcher.match([actionable.parse_variant("BRAF V600E")])
+    >>> sorted(p.text for p in hits)
+    ['V600']
     """
 
     def __init__(self, compiled: CompiledPatterns) -> None:
@@ -419,8 +451,6 @@ class Matcher:
 
     def match(self, variants: Sequence[Variant]) -> list[frozenset[Any]]:
         """For each variant, the patterns it matched."""
-        from durable.engine import MessageNotHandledException, MessageObservedException
-
         hits: list[set[int]] = [set() for _ in variants]
         routed: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
         for index, variant in enumerate(variants):
@@ -428,41 +458,44 @@ class Matcher:
             for partition in partitions_for_variant(variant):
                 if partition in self.compiled.partitions:
                     routed[partition].append((index, base))
-        if not routed:
-            return [frozenset() for _ in variants]
         with _ENGINE_LOCK:
-            host = _get_host()
             for partition, items in routed.items():
                 for bucket in self.compiled.partitions[partition]:
                     self._ensure(bucket)
-                    posted: list[dict[str, Any]] = []
-                    owner: dict[str, int] = {}
-                    _fired.clear()
-                    try:
-                        for index, base in items:
-                            fact = {**base, "sid": _SID, "id": f"f{next(_ids)}"}
-                            owner[fact["id"]] = index
-                            try:
-                                host.assert_fact(bucket.name, fact)
-                            except MessageNotHandledException:
-                                continue  # matched no rule: nothing to retract
-                            except MessageObservedException:
-                                continue
-                            posted.append(fact)
-                        fired = list(_fired)
-                    finally:
-                        for fact in posted:
-                            try:
-                                host.retract_fact(bucket.name, fact)
-                            except (MessageNotHandledException, MessageObservedException):
-                                pass
-                        _fired.clear()
-                    for rule_name, fact_id in fired:
-                        variant_index = owner.get(fact_id)
-                        if variant_index is not None:
-                            hits[variant_index].update(self.compiled.groups[rule_name])
+                    for rule_name, index in _run_bucket(bucket.name, items):
+                        hits[index].update(self.compiled.groups[rule_name])
         patterns = self.compiled.patterns
         return [frozenset(patterns[i] for i in h) for h in hits]
+
+
+def _run_bucket(ruleset: str, items: Sequence[tuple[int, dict[str, Any]]]) -> list[tuple[str, int]]:
+    """Assert the facts in the ruleset's one session, collect what fired, retract them.
+
+    Callers hold ``_ENGINE_LOCK``. Facts get fresh ids, so an earlier failure can
+    never make a fact look already observed.
+    """
+    from durable.engine import MessageNotHandledException, MessageObservedException
+
+    host = _get_host()
+    owner: dict[str, int] = {}
+    posted: list[dict[str, Any]] = []
+    _fired.clear()
+    try:
+        for index, base in items:
+            fact = {**base, "sid": _SID, "id": f"f{next(_ids)}"}
+            owner[fact["id"]] = index
+            try:
+                host.assert_fact(ruleset, fact)
+            except (MessageNotHandledException, MessageObservedException):
+                continue  # matched no condition: the engine kept nothing to retract
+            posted.append(fact)
+        fired = [(name, owner[fact_id]) for name, fact_id in _fired if fact_id in owner]
+    finally:
+        for fact in posted:
+            with contextlib.suppress(MessageNotHandledException, MessageObservedException):
+                host.retract_fact(ruleset, fact)
+        _fired.clear()
+    return fired
 
 
 # --------------------------------------------------------------------------- Engine
@@ -479,8 +512,9 @@ class Engine:
     '1'
     """
 
-    def __init__(self, rules: Sequence[Any], compiled: CompiledPatterns | None = None,
-                 *, name: str = "rules") -> None:
+    def __init__(
+        self, rules: Sequence[Any], compiled: CompiledPatterns | None = None, *, name: str = "rules"
+    ) -> None:
         self.rules: tuple[Any, ...] = tuple(rules)
         self.name = name
         by_pattern: dict[Any, list[Any]] = defaultdict(list)
@@ -488,7 +522,8 @@ class Engine:
             for pattern in rule.patterns:
                 by_pattern[pattern].append(rule)
         self.rules_by_pattern: dict[Any, tuple[Any, ...]] = {
-            p: tuple(rs) for p, rs in by_pattern.items()}
+            p: tuple(rs) for p, rs in by_pattern.items()
+        }
         if compiled is None:
             compiled = compile_patterns(collect_patterns(self.rules))
         self.compiled = compiled
@@ -518,8 +553,11 @@ def collect_patterns(rules: Iterable[Any]) -> list[Any]:
     """Every distinct pattern the rules use, in a stable order."""
     patterns: dict[Any, None] = {}
     for rule in rules:
-        for pattern in (*rule.patterns, *rule.excluding,
-                        *(p for entry in rule.requires for p in entry),
-                        *(p for entry in rule.excludes for p in entry)):
+        for pattern in (
+            *rule.patterns,
+            *rule.excluding,
+            *(p for entry in rule.requires for p in entry),
+            *(p for entry in rule.excludes for p in entry),
+        ):
             patterns.setdefault(pattern, None)
     return list(patterns)

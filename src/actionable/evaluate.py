@@ -87,8 +87,9 @@ def evaluate(
     parsed = tuple(parse_variants(variants))
     resolved_tumor = tumors.resolve_tumor(tumor) if tumor is not None else None
     if max_level is not None and max_level not in LEVELS_ALL:
-        raise ValueError(f"max_level {max_level!r} is not a level; use one of "
-                         + ", ".join(LEVELS_ALL))
+        raise ValueError(
+            f"max_level {max_level!r} is not a level; use one of " + ", ".join(LEVELS_ALL)
+        )
     if isinstance(rules, Engine):
         engine = rules
     elif rules is None:
@@ -102,7 +103,8 @@ def evaluate(
     )
     hits = engine.match(parsed)
     recommendations, unmatched, warnings = resolve(
-        engine.rules_by_pattern, hits, parsed, resolved_tumor, options)
+        engine.rules_by_pattern, hits, parsed, resolved_tumor, options
+    )
     version, date = kb_version()
     return Report(
         tumor=resolved_tumor,

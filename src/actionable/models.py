@@ -6,7 +6,7 @@ hashable, and JSON-serialisable with ``model_dump(mode="json")``.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -60,7 +60,7 @@ VariantKind = Literal[
     "biomarker",
     "coding",
 ]
-VARIANT_KINDS: tuple[str, ...] = VariantKind.__args__
+VARIANT_KINDS: tuple[str, ...] = get_args(VariantKind)
 
 Origin = Literal["somatic", "germline", "unknown"]
 
@@ -192,16 +192,21 @@ class Citation(BaseModel):
     doi: str | None = None
     url: str | None = None
     abstract: str | None = Field(default=None, description="conference abstract reference")
-    civic: str | None = Field(default=None, description="CIViC evidence or assertion id (EID1, AID5)")
+    civic: str | None = Field(
+        default=None, description="CIViC evidence or assertion id (EID1, AID5)"
+    )
     nct: str | None = Field(default=None, description="ClinicalTrials.gov identifier")
     year: int | None = Field(default=None, ge=1950, le=2100)
     note: str | None = None
 
     @model_validator(mode="after")
     def _has_source(self) -> Citation:
-        if not any((self.pmid, self.fda, self.guideline, self.doi, self.url, self.abstract,
-                    self.civic)):
-            raise ValueError("a citation needs one of pmid, fda, guideline, doi, url, abstract, civic")
+        if not any(
+            (self.pmid, self.fda, self.guideline, self.doi, self.url, self.abstract, self.civic)
+        ):
+            raise ValueError(
+                "a citation needs one of pmid, fda, guideline, doi, url, abstract, civic"
+            )
         if (self.fda or self.guideline) and self.year is None:
             raise ValueError("an FDA label or guideline citation needs its year")
         return self
@@ -276,8 +281,10 @@ class Recommendation(Frozen):
     previously_received: bool = False
 
     def __str__(self) -> str:
-        return (f"[{self.level}] {self.therapy.name} ({self.effect}) for "
-                f"{', '.join(str(v) for v in self.variants)}")
+        return (
+            f"[{self.level}] {self.therapy.name} ({self.effect}) for "
+            f"{', '.join(str(v) for v in self.variants)}"
+        )
 
 
 class Unmatched(Frozen):
@@ -315,20 +322,26 @@ class Report(Frozen):
         """
         order = ("1", "2", "3A", "3B", "4")
         if threshold not in order:
-            raise ValueError(f"threshold {threshold!r} is not a sensitivity level; use one of "
-                             + ", ".join(order))
+            raise ValueError(
+                f"threshold {threshold!r} is not a sensitivity level; use one of "
+                + ", ".join(order)
+            )
         limit = order.index(threshold)
-        return any(r.effect == "sensitivity" and order.index(r.level) <= limit
-                   for r in self.recommendations)
+        return any(
+            r.effect == "sensitivity" and order.index(r.level) <= limit
+            for r in self.recommendations
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict of the whole report."""
         return self.model_dump(mode="json")
 
     def __str__(self) -> str:
-        lines = [f"Tumor: {self.tumor if self.tumor else 'unknown'}",
-                 "Variants: " + (", ".join(str(v) for v in self.variants) or "none"),
-                 f"Knowledge base: {self.kb_version} ({self.kb_date})"]
+        lines = [
+            f"Tumor: {self.tumor if self.tumor else 'unknown'}",
+            "Variants: " + (", ".join(str(v) for v in self.variants) or "none"),
+            f"Knowledge base: {self.kb_version} ({self.kb_date})",
+        ]
         if self.recommendations:
             lines.append("Recommendations:")
             for number, rec in enumerate(self.recommendations, 1):

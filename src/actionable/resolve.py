@@ -93,13 +93,13 @@ def _describe_pattern(variant: Variant, rule: Rule, pattern: Pattern) -> str:
     return f"{variant} matches rule {rule.id} ({pattern.granularity}: {what})"
 
 
-def _threshold_ok(pattern: Pattern, variant: Variant, options: Options,
-                  notes: list[str]) -> bool:
+def _threshold_ok(pattern: Pattern, variant: Variant, options: Options, notes: list[str]) -> bool:
     if pattern.threshold is None:
         return True
     name = pattern.biomarker or "TMB"
-    threshold = float(options.thresholds.get(name, options.thresholds.get(name.lower(),
-                                                                            pattern.threshold)))
+    threshold = float(
+        options.thresholds.get(name, options.thresholds.get(name.lower(), pattern.threshold))
+    )
     shown = f"{threshold:g} mut/Mb"
     if variant.value is None:
         if variant.alteration.upper().endswith("-H"):
@@ -118,8 +118,10 @@ def _origin_ok(rule: Rule, variant: Variant, notes: list[str]) -> bool:
     if rule.origin == "any" or variant.origin == rule.origin:
         return True
     if variant.origin == "unknown":
-        notes.append(f"the rule applies to {rule.origin} variants; the report does not say "
-                     f"whether {variant} is {rule.origin}: confirm its origin")
+        notes.append(
+            f"the rule applies to {rule.origin} variants; the report does not say "
+            f"whether {variant} is {rule.origin}: confirm its origin"
+        )
         return True
     return False
 
@@ -130,9 +132,14 @@ def _tumor_step(rule: Rule, tumor: TumorType | None) -> tuple[TumorMatch, bool]:
     if result.matched or tumor is None:
         return result, False
     specific = not (set(rule.tumor.include) & _GROUPS)
-    if (rule.effect == "sensitivity" and rule.level in _PROPAGATING and specific
-            and tumor.is_solid and result.excluded_by is None
-            and all(tumors.get_tumor(code).is_solid for code in rule.tumor.include)):
+    if (
+        rule.effect == "sensitivity"
+        and rule.level in _PROPAGATING
+        and specific
+        and tumor.is_solid
+        and result.excluded_by is None
+        and all(tumors.get_tumor(code).is_solid for code in rule.tumor.include)
+    ):
         return result, True
     return result, False
 
@@ -164,8 +171,18 @@ def resolve(
                 if rule.id in seen_rules:
                     continue
                 seen_rules.add(rule.id)
-                candidate = _consider(rule, index, variant, pattern, matched_by, variants,
-                                      tumor, options, blocked, exclusions)
+                candidate = _consider(
+                    rule,
+                    index,
+                    variant,
+                    pattern,
+                    matched_by,
+                    variants,
+                    tumor,
+                    options,
+                    blocked,
+                    exclusions,
+                )
                 if candidate is not None:
                     candidates.append(candidate)
 
@@ -178,18 +195,31 @@ def resolve(
     recommendations.sort(key=_rank_key)
 
     covered = {i for i, v in enumerate(variants) for r in recommendations if r.variant is v}
-    unmatched = [Unmatched(variant=v, reason=_unmatched_reason(v, blocked.get(i, [])))
-                 for i, v in enumerate(variants) if i not in covered]
+    unmatched = [
+        Unmatched(variant=v, reason=_unmatched_reason(v, blocked.get(i, [])))
+        for i, v in enumerate(variants)
+        if i not in covered
+    ]
     if tumor is None:
-        warnings.append("tumor type unknown: only rules that apply to any tumor were used; "
-                        "give the tumor type for tumor-specific recommendations")
+        warnings.append(
+            "tumor type unknown: only rules that apply to any tumor were used; "
+            "give the tumor type for tumor-specific recommendations"
+        )
     return recommendations, unmatched, warnings
 
 
-def _consider(rule: Rule, index: int, variant: Variant, pattern: Pattern,
-              matched_by: Mapping[Pattern, set[int]], variants: Sequence[Variant],
-              tumor: TumorType | None, options: Options, blocked: dict[int, list[str]],
-              exclusions: dict[tuple[int, frozenset[str]], str]) -> Candidate | None:
+def _consider(
+    rule: Rule,
+    index: int,
+    variant: Variant,
+    pattern: Pattern,
+    matched_by: Mapping[Pattern, set[int]],
+    variants: Sequence[Variant],
+    tumor: TumorType | None,
+    options: Options,
+    blocked: dict[int, list[str]],
+    exclusions: dict[tuple[int, frozenset[str]], str],
+) -> Candidate | None:
     notes: list[str] = []
     if any(index in matched_by.get(p, ()) for p in rule.excluding):
         blocked[index].append(f"rule {rule.id} excludes {variant.alteration}")
@@ -204,43 +234,58 @@ def _consider(rule: Rule, index: int, variant: Variant, pattern: Pattern,
     for entry in rule.requires:
         found = sorted({i for p in entry for i in matched_by.get(p, ())})
         if not found:
-            blocked[index].append(f"rule {rule.id} ({rule.therapy_name}) also needs "
-                                  f"{' or '.join(str(p) for p in entry)}, not reported")
+            blocked[index].append(
+                f"rule {rule.id} ({rule.therapy_name}) also needs "
+                f"{' or '.join(str(p) for p in entry)}, not reported"
+            )
             return None
         partners.extend(found)
-        notes.append(f"the rule requires {entry[0]}: present as "
-                     + ", ".join(str(variants[i]) for i in found))
+        notes.append(
+            f"the rule requires {entry[0]}: present as "
+            + ", ".join(str(variants[i]) for i in found)
+        )
     for entry in rule.excludes:
         found = sorted({i for p in entry for i in matched_by.get(p, ())})
         if found:
             blocked[index].append(
                 f"rule {rule.id} ({rule.therapy_name}, level {rule.level}) does not apply: "
                 f"{', '.join(str(variants[i]) for i in found)} is present and the rule "
-                f"requires no {entry[0]}")
+                f"requires no {entry[0]}"
+            )
             return None
-        notes.append(f"the rule requires no {entry[0]}: none reported; confirm the gene "
-                     "was tested")
+        notes.append(f"the rule requires no {entry[0]}: none reported; confirm the gene was tested")
     tumor_match, off_label = _tumor_step(rule, tumor)
     if not tumor_match.matched and not off_label:
         if tumor_match.excluded_by:
             exclusions[(index, _therapy_key(rule))] = (
-                f"rule {rule.id} excludes {tumor_match.excluded_by}")
+                f"rule {rule.id} excludes {tumor_match.excluded_by}"
+            )
             blocked[index].append(
                 f"rule {rule.id} ({rule.therapy_name}, level {rule.level}) excludes "
-                f"{tumor_match.excluded_by}")
+                f"{tumor_match.excluded_by}"
+            )
         else:
             where = ", ".join(rule.tumor.include)
             blocked[index].append(f"rule {rule.id} ({rule.therapy_name}) applies to {where} only")
         return None
     level = "3B" if off_label else rule.level
-    return Candidate(rule=rule, variant_index=index, pattern=pattern, level=level,
-                     tumor_match=tumor_match, off_label=off_label,
-                     partners=tuple(dict.fromkeys(partners)), sentences=notes)
+    return Candidate(
+        rule=rule,
+        variant_index=index,
+        pattern=pattern,
+        level=level,
+        tumor_match=tumor_match,
+        off_label=off_label,
+        partners=tuple(dict.fromkeys(partners)),
+        sentences=notes,
+    )
 
 
 def _drop_contradicted_propagation(
-        candidates: list[Candidate], blocked: dict[int, list[str]],
-        exclusions: Mapping[tuple[int, frozenset[str]], str]) -> list[Candidate]:
+    candidates: list[Candidate],
+    blocked: dict[int, list[str]],
+    exclusions: Mapping[tuple[int, frozenset[str]], str],
+) -> list[Candidate]:
     """Off-label 3B offers must not contradict what is known for this tumor: a rule
     for the same therapy that explicitly excludes the tumor, or predicts resistance in
     it, outweighs an extrapolation from another tumor type."""
@@ -248,15 +293,17 @@ def _drop_contradicted_propagation(
     for c in candidates:
         if c.rule.effect == "resistance" and not c.off_label:
             against[(c.variant_index, _therapy_key(c.rule))] = (
-                f"rule {c.rule.id} predicts resistance in this tumor")
+                f"rule {c.rule.id} predicts resistance in this tumor"
+            )
     for key, reason in exclusions.items():
         against.setdefault(key, reason)
     kept: list[Candidate] = []
     for c in candidates:
-        reason = against.get((c.variant_index, _therapy_key(c.rule)))
-        if c.off_label and reason:
+        why = against.get((c.variant_index, _therapy_key(c.rule)))
+        if c.off_label and why:
             blocked[c.variant_index].append(
-                f"{c.rule.therapy_name} is not offered off-label from rule {c.rule.id}: {reason}")
+                f"{c.rule.therapy_name} is not offered off-label from rule {c.rule.id}: {why}"
+            )
             continue
         kept.append(c)
     return kept
@@ -268,16 +315,25 @@ def _specific(rule: Rule) -> bool:
 
 def _candidate_order(c: Candidate) -> tuple[int, int, int, int, str]:
     # Curated before imported, then the stronger level, tumor-specific first.
-    return (c.rule.source != "curated", level_rank(c.level), c.off_label, not _specific(c.rule),
-            c.rule.id)
+    return (
+        c.rule.source != "curated",
+        level_rank(c.level),
+        c.off_label,
+        not _specific(c.rule),
+        c.rule.id,
+    )
 
 
 def _tier(level: str, off_label: bool) -> str:
     return "IIC" if off_label else str(_levels()[level]["tier"])
 
 
-def _merge(candidates: Sequence[Candidate], variants: Sequence[Variant],
-           tumor: TumorType | None, options: Options) -> list[Recommendation]:
+def _merge(
+    candidates: Sequence[Candidate],
+    variants: Sequence[Variant],
+    tumor: TumorType | None,
+    options: Options,
+) -> list[Recommendation]:
     groups: dict[tuple[int, frozenset[str], str], list[Candidate]] = defaultdict(list)
     for c in candidates:
         groups[(c.variant_index, _therapy_key(c.rule), c.rule.effect)].append(c)
@@ -293,7 +349,8 @@ def _merge(candidates: Sequence[Candidate], variants: Sequence[Variant],
         if best.off_label:
             sentences.append(
                 f"the rule is curated for {', '.join(rule.tumor.include)} at level {rule.level}; "
-                f"offered here at level 3B as off-label use in another solid tumor type")
+                f"offered here at level 3B as off-label use in another solid tumor type"
+            )
         sentences.extend(best.sentences)
         sentences.append(f"level {best.level}: {level_description(best.level)}")
         sentences.append(rule.summary.strip())
@@ -305,8 +362,10 @@ def _merge(candidates: Sequence[Candidate], variants: Sequence[Variant],
             if other.rule.id in supporting or (other.off_label and not best.off_label):
                 continue
             supporting.append(other.rule.id)
-            sentences.append(f"also supported by rule {other.rule.id} (level {other.level}, "
-                             f"{other.rule.source}): {other.rule.summary.strip()}")
+            sentences.append(
+                f"also supported by rule {other.rule.id} (level {other.level}, "
+                f"{other.rule.source}): {other.rule.summary.strip()}"
+            )
         previously = bool(options.prior_therapies) and set(rule.therapy) <= options.prior_therapies
         if previously:
             sentences.append(f"the patient has already received {rule.therapy_name}")
@@ -322,24 +381,31 @@ def _merge(candidates: Sequence[Candidate], variants: Sequence[Variant],
             else:
                 tumor_path = lineage
         involved = (index, *[i for i in best.partners if i != index])
-        out.append(Recommendation(
-            variant=variant,
-            variants=tuple(variants[i] for i in involved),
-            therapy=Therapy(drugs=rule.therapy, name=rule.therapy_name),
-            level=best.level,  # type: ignore[arg-type]
-            effect=effect,  # type: ignore[arg-type]
-            tier=_tier(best.level, best.off_label),
-            escat=rule.escat,
-            evidence=tuple(dict.fromkeys(c for m in members for c in m.rule.evidence)),
-            rule_id=rule.id,
-            source=rule.source,
-            match=MatchDetail(granularity=best.pattern.granularity, pattern=best.pattern.text,
-                              tumor_path=tumor_path, included_by=included_by,
-                              tumor_specific=_specific(rule), off_label=best.off_label),
-            rationale=tuple(sentences),
-            supporting_rules=tuple(supporting),
-            previously_received=previously,
-        ))
+        out.append(
+            Recommendation(
+                variant=variant,
+                variants=tuple(variants[i] for i in involved),
+                therapy=Therapy(drugs=rule.therapy, name=rule.therapy_name),
+                level=best.level,
+                effect=effect,
+                tier=_tier(best.level, best.off_label),
+                escat=rule.escat,
+                evidence=tuple(dict.fromkeys(c for m in members for c in m.rule.evidence)),
+                rule_id=rule.id,
+                source=rule.source,
+                match=MatchDetail(
+                    granularity=best.pattern.granularity,
+                    pattern=best.pattern.text,
+                    tumor_path=tumor_path,
+                    included_by=included_by,
+                    tumor_specific=_specific(rule),
+                    off_label=best.off_label,
+                ),
+                rationale=tuple(sentences),
+                supporting_rules=tuple(supporting),
+                previously_received=previously,
+            )
+        )
     return out
 
 
@@ -354,17 +420,23 @@ def _mark_conflicts(recommendations: list[Recommendation]) -> list[Recommendatio
     out: list[Recommendation] = []
     for r in recommendations:
         if r.effect != "sensitivity":
-            sensitive = [s for s in recommendations if s.effect == "sensitivity"
-                         and set(s.therapy.drugs) & set(r.therapy.drugs)]
+            sensitive = [
+                s
+                for s in recommendations
+                if s.effect == "sensitivity" and set(s.therapy.drugs) & set(r.therapy.drugs)
+            ]
             notes = tuple(
                 f"conflict: {s.variant} predicts sensitivity to {s.therapy.name} (level {s.level},"
-                f" rule {s.rule_id}) while {r.variant} predicts resistance" for s in sensitive)
+                f" rule {s.rule_id}) while {r.variant} predicts resistance"
+                for s in sensitive
+            )
         else:
             against = {id(x): x for d in r.therapy.drugs for x in resistant.get(d, ())}
             notes = tuple(
                 f"conflict: {x.variant} predicts resistance to {x.therapy.name} (level {x.level},"
                 f" rule {x.rule_id}); weigh both before choosing this therapy"
-                for x in against.values())
+                for x in against.values()
+            )
         if notes:
             r = r.model_copy(update={"conflicts": notes, "rationale": r.rationale + notes})
         out.append(r)
@@ -372,16 +444,27 @@ def _mark_conflicts(recommendations: list[Recommendation]) -> list[Recommendatio
 
 
 def _rank_key(r: Recommendation) -> tuple[int, int, int, int, int, str]:
-    return (level_rank(r.level), r.effect != "sensitivity", r.previously_received,
-            not r.match.tumor_specific, r.source != "curated", r.therapy.name)
+    return (
+        level_rank(r.level),
+        r.effect != "sensitivity",
+        r.previously_received,
+        not r.match.tumor_specific,
+        r.source != "curated",
+        r.therapy.name,
+    )
 
 
 _KIND_WORDS = {
-    "nonsense": "truncating mutation (nonsense)", "frameshift": "truncating mutation (frameshift)",
-    "splice": "splice-site mutation", "missense": "missense mutation",
-    "amplification": "amplification", "deletion": "homozygous deletion",
-    "fusion": "fusion", "inframe_deletion": "in-frame deletion",
-    "inframe_insertion": "in-frame insertion", "synonymous": "synonymous change",
+    "nonsense": "truncating mutation (nonsense)",
+    "frameshift": "truncating mutation (frameshift)",
+    "splice": "splice-site mutation",
+    "missense": "missense mutation",
+    "amplification": "amplification",
+    "deletion": "homozygous deletion",
+    "fusion": "fusion",
+    "inframe_deletion": "in-frame deletion",
+    "inframe_insertion": "in-frame insertion",
+    "synonymous": "synonymous change",
 }
 
 
@@ -389,7 +472,8 @@ def _unmatched_reason(variant: Variant, blocked: Iterable[str]) -> str:
     blocked = list(dict.fromkeys(blocked))
     if variant.kind == "biomarker":
         base = {"MSS": "microsatellite stable", "pMMR": "mismatch-repair proficient"}.get(
-            variant.alteration)
+            variant.alteration
+        )
         text = f"{variant}: {base}" if base else str(variant)
     elif variant.kind == "synonymous":
         text = f"{variant}: synonymous change, not expected to alter the protein"
@@ -399,8 +483,11 @@ def _unmatched_reason(variant: Variant, blocked: Iterable[str]) -> str:
         if role is None:
             gene_part = f"{what} in {variant.gene}, a gene whose cancer role is not curated here"
         elif role.role == "tumor_suppressor":
-            likely = ("likely oncogenic" if variant.kind in ("nonsense", "frameshift", "splice",
-                                                             "deletion") else "of uncertain effect")
+            likely = (
+                "likely oncogenic"
+                if variant.kind in ("nonsense", "frameshift", "splice", "deletion")
+                else "of uncertain effect"
+            )
             gene_part = f"{what} in a tumor suppressor ({likely})"
         else:
             gene_part = f"{what} in an {role.role.replace('_', ' ')}"

@@ -114,14 +114,36 @@ def rule_schema() -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- patterns
 PatternKind = Literal[
-    "exact", "codon", "codons", "exon", "fusion", "class", "any", "biomarker", "wildtype",
+    "exact",
+    "codon",
+    "codons",
+    "exon",
+    "fusion",
+    "class",
+    "any",
+    "biomarker",
+    "wildtype",
 ]
 
-_MUTATION_KINDS = frozenset({
-    "missense", "nonsense", "frameshift", "inframe_deletion", "inframe_insertion",
-    "inframe_delins", "duplication", "splice", "start_lost", "stop_lost", "codon",
-    "exon_deletion", "exon_insertion", "exon_skipping", "coding",
-})
+_MUTATION_KINDS = frozenset(
+    {
+        "missense",
+        "nonsense",
+        "frameshift",
+        "inframe_deletion",
+        "inframe_insertion",
+        "inframe_delins",
+        "duplication",
+        "splice",
+        "start_lost",
+        "stop_lost",
+        "codon",
+        "exon_deletion",
+        "exon_insertion",
+        "exon_skipping",
+        "coding",
+    }
+)
 _TRUNCATING_KINDS = frozenset({"nonsense", "frameshift", "splice", "start_lost"})
 _CODON_KINDS = frozenset({"missense", "nonsense", "codon"})
 CLASS_KINDS: dict[str, frozenset[str]] = {
@@ -133,7 +155,10 @@ CLASS_KINDS: dict[str, frozenset[str]] = {
 }
 _EXON_KINDS = {
     "deletion": ("exon_deletion", frozenset({"inframe_deletion", "inframe_delins"})),
-    "insertion": ("exon_insertion", frozenset({"inframe_insertion", "duplication", "inframe_delins"})),
+    "insertion": (
+        "exon_insertion",
+        frozenset({"inframe_insertion", "duplication", "inframe_delins"}),
+    ),
     "skipping": ("exon_skipping", frozenset({"splice"})),
     "mutations": ("", _MUTATION_KINDS),
 }
@@ -141,8 +166,12 @@ _CODONS = re.compile(r"^codons?\s+(\d+(?:\s*-\s*\d+)?(?:\s*,\s*\d+(?:\s*-\s*\d+)
 _EXON = re.compile(r"^exon\s+(\d+)\s+(deletion|insertion|skipping|mutations)$", re.I)
 _BIOMARKER_NUMERIC = re.compile(r"^(TMB)\s*(>=|>)\s*(\d+(?:\.\d+)?)$", re.I)
 _BIOMARKER_CATEGORY = {
-    "MSI-H": ("MSI", "MSI-H"), "MSS": ("MSI", "MSS"), "DMMR": ("MMR", "dMMR"),
-    "PMMR": ("MMR", "pMMR"), "TMB-H": ("TMB", "TMB-H"), "HRD": ("HRD", "HRD"),
+    "MSI-H": ("MSI", "MSI-H"),
+    "MSS": ("MSI", "MSS"),
+    "DMMR": ("MMR", "dMMR"),
+    "PMMR": ("MMR", "pMMR"),
+    "TMB-H": ("TMB", "TMB-H"),
+    "HRD": ("HRD", "HRD"),
 }
 
 
@@ -190,10 +219,23 @@ def _fail(ctx: _Ctx, problem: str, valid: Sequence[str] = ()) -> RuleFileError:
 
 
 _CLASS_HELP = (
-    "V600E", "V600", "codons 12, 13, 61", "exon 19 deletion", "exon 20 insertion",
-    "exon 14 skipping", "exon 11 mutations", "fusion", "EML4::ALK fusion", "amplification",
-    "deletion", "overexpression", "mutations", "missense mutations", "truncating mutations",
-    "oncogenic mutations", "any",
+    "V600E",
+    "V600",
+    "codons 12, 13, 61",
+    "exon 19 deletion",
+    "exon 20 insertion",
+    "exon 14 skipping",
+    "exon 11 mutations",
+    "fusion",
+    "EML4::ALK fusion",
+    "amplification",
+    "deletion",
+    "overexpression",
+    "mutations",
+    "missense mutations",
+    "truncating mutations",
+    "oncogenic mutations",
+    "any",
 )
 
 
@@ -217,14 +259,30 @@ def parse_pattern(text: str, gene: str | None, *, ctx: _Ctx | None = None) -> tu
     upper = raw.upper()
     if upper in _BIOMARKER_CATEGORY:
         name, category = _BIOMARKER_CATEGORY[upper]
-        return (Pattern(text=category, gene=None, kind="biomarker", granularity="biomarker",
-                        biomarker=name, alteration=category),)
+        return (
+            Pattern(
+                text=category,
+                gene=None,
+                kind="biomarker",
+                granularity="biomarker",
+                biomarker=name,
+                alteration=category,
+            ),
+        )
     numeric = _BIOMARKER_NUMERIC.match(raw)
     if numeric:
         op = numeric.group(2)
-        return (Pattern(text=f"TMB {op} {numeric.group(3)}", gene=None, kind="biomarker",
-                        granularity="biomarker", biomarker="TMB",
-                        operator=">=" if op == ">=" else ">", threshold=float(numeric.group(3))),)
+        return (
+            Pattern(
+                text=f"TMB {op} {numeric.group(3)}",
+                gene=None,
+                kind="biomarker",
+                granularity="biomarker",
+                biomarker="TMB",
+                operator=">=" if op == ">=" else ">",
+                threshold=float(numeric.group(3)),
+            ),
+        )
     # An entry may start with its own gene ("KRAS mutations", "EML4::ALK fusion").
     first, _, rest = raw.partition(" ")
     if "::" not in first and rest and genes.is_gene(first) and not _looks_like_change(first):
@@ -232,21 +290,42 @@ def parse_pattern(text: str, gene: str | None, *, ctx: _Ctx | None = None) -> tu
     elif "::" in first:
         return (_exact(_parse_entry(raw, None, text, ctx), ctx),)
     if gene is None:
-        raise _fail(ctx, f"alteration {text!r} names no gene", ("KRAS mutations", "ERBB2 amplification"))
+        raise _fail(
+            ctx, f"alteration {text!r} names no gene", ("KRAS mutations", "ERBB2 amplification")
+        )
     lower = raw.lower()
     if lower == "any":
         return (Pattern(text="any alteration", gene=gene, kind="any", granularity="gene"),)
     if lower == "oncogenic mutations":
         return _oncogenic(gene, ctx)
     if lower in CLASS_KINDS:
-        return (Pattern(text=lower, gene=gene, kind="class", granularity="class",
-                        kinds=tuple(sorted(CLASS_KINDS[lower]))),)
+        return (
+            Pattern(
+                text=lower,
+                gene=gene,
+                kind="class",
+                granularity="class",
+                kinds=tuple(sorted(CLASS_KINDS[lower])),
+            ),
+        )
     if lower in ("fusion", "fusions", "rearrangement"):
-        return (Pattern(text="fusion", gene=gene, kind="fusion", granularity="fusion",
-                        kinds=("fusion",)),)
+        return (
+            Pattern(
+                text="fusion", gene=gene, kind="fusion", granularity="fusion", kinds=("fusion",)
+            ),
+        )
     if lower in ("wildtype", "wild-type", "wild type"):
-        return (Pattern(text="wildtype", gene=gene, kind="wildtype", granularity="exact",
-                        kinds=("wildtype",), variant_kind="wildtype", alteration="wildtype"),)
+        return (
+            Pattern(
+                text="wildtype",
+                gene=gene,
+                kind="wildtype",
+                granularity="exact",
+                kinds=("wildtype",),
+                variant_kind="wildtype",
+                alteration="wildtype",
+            ),
+        )
     codons = _CODONS.match(raw)
     if codons:
         ranges: list[tuple[int, int]] = []
@@ -256,22 +335,50 @@ def parse_pattern(text: str, gene: str | None, *, ctx: _Ctx | None = None) -> tu
             if end < start:
                 raise _fail(ctx, f"codon range {part.strip()!r} runs backwards")
             ranges.append((start, end))
-        return (Pattern(text=raw, gene=gene, kind="codons", granularity="range",
-                        kinds=tuple(sorted(_CODON_KINDS | {"frameshift", "inframe_deletion",
-                                                           "inframe_insertion", "inframe_delins",
-                                                           "duplication"})),
-                        ranges=tuple(ranges)),)
+        return (
+            Pattern(
+                text=raw,
+                gene=gene,
+                kind="codons",
+                granularity="range",
+                kinds=tuple(
+                    sorted(
+                        _CODON_KINDS
+                        | {
+                            "frameshift",
+                            "inframe_deletion",
+                            "inframe_insertion",
+                            "inframe_delins",
+                            "duplication",
+                        }
+                    )
+                ),
+                ranges=tuple(ranges),
+            ),
+        )
     exon = _EXON.match(raw)
     if exon:
         number, event = int(exon.group(1)), exon.group(2).lower()
         bounds = genes.exon_range(gene, number)
         if bounds is None:
-            raise _fail(ctx, f"no exon boundaries for {gene} exon {number} in "
-                        "knowledgebase/exons.yaml; add them with their transcript and source")
+            raise _fail(
+                ctx,
+                f"no exon boundaries for {gene} exon {number} in "
+                "knowledgebase/exons.yaml; add them with their transcript and source",
+            )
         exon_kind, kinds = _EXON_KINDS[event]
-        return (Pattern(text=f"exon {number} {event}", gene=gene, kind="exon", granularity="exon",
-                        variant_kind=exon_kind or None, kinds=tuple(sorted(kinds)),
-                        ranges=(bounds,), exon=number),)
+        return (
+            Pattern(
+                text=f"exon {number} {event}",
+                gene=gene,
+                kind="exon",
+                granularity="exon",
+                variant_kind=exon_kind or None,
+                kinds=tuple(sorted(kinds)),
+                ranges=(bounds,),
+                exon=number,
+            ),
+        )
     return (_exact(_parse_entry(f"{gene} {raw}", gene, text, ctx), ctx),)
 
 
@@ -291,18 +398,34 @@ def _looks_like_change(token: str) -> bool:
 def _exact(variant: Variant, ctx: _Ctx) -> Pattern:
     if variant.kind == "fusion":
         partners = variant.genes if len(variant.genes) == 2 else ()
-        return Pattern(text=variant.alteration, gene=variant.gene, kind="fusion",
-                       granularity="exact" if partners else "fusion", kinds=("fusion",),
-                       partners=partners)
+        return Pattern(
+            text=variant.alteration,
+            gene=variant.gene,
+            kind="fusion",
+            granularity="exact" if partners else "fusion",
+            kinds=("fusion",),
+            partners=partners,
+        )
     if variant.kind == "codon":
         assert variant.position is not None
-        return Pattern(text=variant.alteration, gene=variant.gene, kind="codon", granularity="codon",
-                       kinds=tuple(sorted(_CODON_KINDS)),
-                       ranges=((variant.position, variant.position),))
+        return Pattern(
+            text=variant.alteration,
+            gene=variant.gene,
+            kind="codon",
+            granularity="codon",
+            kinds=tuple(sorted(_CODON_KINDS)),
+            ranges=((variant.position, variant.position),),
+        )
     if variant.kind == "biomarker":
         raise _fail(ctx, f"biomarker {variant.alteration!r} cannot be a gene alteration")
-    return Pattern(text=variant.alteration, gene=variant.gene, kind="exact", granularity="exact",
-                   variant_kind=variant.kind, alteration=variant.alteration)
+    return Pattern(
+        text=variant.alteration,
+        gene=variant.gene,
+        kind="exact",
+        granularity="exact",
+        variant_kind=variant.kind,
+        alteration=variant.alteration,
+    )
 
 
 # --------------------------------------------------------------------------- gene roles
@@ -326,9 +449,12 @@ def _load_roles() -> dict[str, GeneRole]:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             roles: dict[str, GeneRole] = {}
             for gene, entry in (data.get("genes") or {}).items():
-                roles[gene] = GeneRole(gene=gene, role=entry["role"],
-                                       hotspots=tuple(str(h) for h in entry.get("hotspots", ())),
-                                       citation=str(entry.get("citation", data.get("citation", ""))))
+                roles[gene] = GeneRole(
+                    gene=gene,
+                    role=entry["role"],
+                    hotspots=tuple(str(h) for h in entry.get("hotspots", ())),
+                    citation=str(entry.get("citation", data.get("citation", ""))),
+                )
             _roles = roles
         return _roles
 
@@ -346,20 +472,35 @@ def gene_role(gene: str) -> GeneRole | None:
 def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
     role = gene_role(gene)
     if role is None:
-        raise _fail(ctx, f"'oncogenic mutations' needs {gene} in knowledgebase/gene_roles.yaml "
-                    "(its role, and its hotspots if it is an oncogene)")
+        raise _fail(
+            ctx,
+            f"'oncogenic mutations' needs {gene} in knowledgebase/gene_roles.yaml "
+            "(its role, and its hotspots if it is an oncogene)",
+        )
     patterns: list[Pattern] = []
     if role.role in ("tumor_suppressor", "both"):
-        patterns.append(Pattern(text="oncogenic mutations", gene=gene, kind="class",
-                                granularity="class",
-                                kinds=tuple(sorted(_TRUNCATING_KINDS | {"deletion"}))))
+        patterns.append(
+            Pattern(
+                text="oncogenic mutations",
+                gene=gene,
+                kind="class",
+                granularity="class",
+                kinds=tuple(sorted(_TRUNCATING_KINDS | {"deletion"})),
+            )
+        )
     for hotspot in role.hotspots:
         for p in parse_pattern(hotspot, gene, ctx=ctx):
-            patterns.append(p.model_copy(update={"text": f"oncogenic mutations ({p.text})",
-                                                 "granularity": "class"}))
+            patterns.append(
+                p.model_copy(
+                    update={"text": f"oncogenic mutations ({p.text})", "granularity": "class"}
+                )
+            )
     if not patterns:
-        raise _fail(ctx, f"{gene} is an oncogene with no hotspots in knowledgebase/gene_roles.yaml;"
-                    " list them or name the alterations")
+        raise _fail(
+            ctx,
+            f"{gene} is an oncogene with no hotspots in knowledgebase/gene_roles.yaml;"
+            " list them or name the alterations",
+        )
     return tuple(patterns)
 
 
@@ -414,10 +555,12 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Located:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool):
             raise yaml.constructor.ConstructorError(
-                None, None, "mapping keys must be plain values", key_node.start_mark)
+                None, None, "mapping keys must be plain values", key_node.start_mark
+            )
         if str(key) in mapping:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
         mapping[str(key)] = loader.construct_object(value_node, deep=True)
         mapping.lines[str(key)] = key_node.start_mark.line + 1
     return mapping
@@ -448,12 +591,13 @@ def _read_yaml(path: Path) -> Any:
     except OSError as error:
         raise RuleFileError(path, f"cannot read the file: {error.strerror}") from None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         problem = getattr(error, "problem", None) or str(error)
-        raise RuleFileError(path, f"invalid YAML: {problem}",
-                            line=mark.line + 1 if mark else None) from None
+        raise RuleFileError(
+            path, f"invalid YAML: {problem}", line=mark.line + 1 if mark else None
+        ) from None
 
 
 def load_rule_file(path: str | Path) -> tuple[Rule, ...]:
@@ -468,8 +612,9 @@ def load_rule_file(path: str | Path) -> tuple[Rule, ...]:
     path = Path(path)
     data = _read_yaml(path)
     if not isinstance(data, dict):
-        raise RuleFileError(path, "a rule file is a mapping with 'gene' or 'biomarker' and 'rules'",
-                            line=1)
+        raise RuleFileError(
+            path, "a rule file is a mapping with 'gene' or 'biomarker' and 'rules'", line=1
+        )
     try:
         spec = RuleFile.model_validate(data)
     except ValidationError as error:
@@ -487,8 +632,9 @@ def load_rule_file(path: str | Path) -> tuple[Rule, ...]:
             valid = ("sensitivity", "resistance")
         elif loc and loc[-1] == "origin":
             valid = ("somatic", "germline", "any")
-        raise RuleFileError(path, problem, line=_line_of(data, loc), field=field,
-                            valid=valid) from None
+        raise RuleFileError(
+            path, problem, line=_line_of(data, loc), field=field, valid=valid
+        ) from None
     return tuple(_build_rule(path, spec, i, r, data) for i, r in enumerate(spec.rules))
 
 
@@ -514,21 +660,39 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
         try:
             gene = genes.resolve_gene(spec.gene)
         except VariantParseError as error:
-            raise RuleFileError(path, error.problem, line=_line_of(data, ("gene",)),
-                                field="gene") from None
+            raise RuleFileError(
+                path, error.problem, line=_line_of(data, ("gene",)), field="gene"
+            ) from None
         if gene != spec.gene:
-            raise RuleFileError(path, f"use the approved symbol {gene!r}, not {spec.gene!r}",
-                                line=_line_of(data, ("gene",)), field="gene")
+            raise RuleFileError(
+                path,
+                f"use the approved symbol {gene!r}, not {spec.gene!r}",
+                line=_line_of(data, ("gene",)),
+                field="gene",
+            )
     entries = [r.alteration] if isinstance(r.alteration, str) else list(r.alteration)
     if not entries:
         raise _fail(ctx("alteration"), "alteration list is empty")
-    patterns = tuple(p for i, e in enumerate(entries)
-                     for p in parse_pattern(e, gene, ctx=ctx("alteration", i) if
-                                            not isinstance(r.alteration, str) else ctx("alteration")))
-    excluding = tuple(p for i, e in enumerate(r.excluding)
-                      for p in parse_pattern(e, gene, ctx=ctx("excluding", i)))
-    requires = tuple(parse_pattern(e, None, ctx=ctx("requires", i)) for i, e in enumerate(r.requires))
-    excludes = tuple(parse_pattern(e, None, ctx=ctx("excludes", i)) for i, e in enumerate(r.excludes))
+    patterns = tuple(
+        p
+        for i, e in enumerate(entries)
+        for p in parse_pattern(
+            e,
+            gene,
+            ctx=ctx("alteration", i) if not isinstance(r.alteration, str) else ctx("alteration"),
+        )
+    )
+    excluding = tuple(
+        p
+        for i, e in enumerate(r.excluding)
+        for p in parse_pattern(e, gene, ctx=ctx("excluding", i))
+    )
+    requires = tuple(
+        parse_pattern(e, None, ctx=ctx("requires", i)) for i, e in enumerate(r.requires)
+    )
+    excludes = tuple(
+        parse_pattern(e, None, ctx=ctx("excludes", i)) for i, e in enumerate(r.excludes)
+    )
     context = TumorContext(include=tuple(r.tumor.include), exclude=tuple(r.tumor.exclude))
     try:
         tumors.validate_context(context)
@@ -543,10 +707,24 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
         if therapy[-1] != name:
             raise _fail(ctx("therapy", i), f"write the generic name {therapy[-1]!r}, not {name!r}")
     return Rule(
-        id=r.id, gene=gene, biomarker=spec.biomarker, patterns=patterns, excluding=excluding,
-        requires=requires, excludes=excludes, tumor=context, therapy=tuple(therapy),
-        effect=r.effect, level=r.level, line=r.line, origin=r.origin, escat=r.escat,
-        summary=r.summary, evidence=tuple(r.evidence), source=spec.source, file=str(path),
+        id=r.id,
+        gene=gene,
+        biomarker=spec.biomarker,
+        patterns=patterns,
+        excluding=excluding,
+        requires=requires,
+        excludes=excludes,
+        tumor=context,
+        therapy=tuple(therapy),
+        effect=r.effect,
+        level=r.level,
+        line=r.line,
+        origin=r.origin,
+        escat=r.escat,
+        summary=r.summary,
+        evidence=tuple(r.evidence),
+        source=spec.source,
+        file=str(path),
         file_line=_line_of(data, ("rules", index)),
     )
 
@@ -555,8 +733,9 @@ def _rule_files(directory: Path) -> Iterator[Path]:
     yield from sorted(p for p in directory.rglob("*.yaml") if p.is_file())
 
 
-def load_rules(directory: str | Path | None = None,
-               sources: Iterable[str] | None = None) -> tuple[Rule, ...]:
+def load_rules(
+    directory: str | Path | None = None, sources: Iterable[str] | None = None
+) -> tuple[Rule, ...]:
     """Load every rule file under ``directory`` (default: the bundled rules).
 
     Duplicate rule ids across files are an error naming both files. ``sources``
@@ -576,8 +755,12 @@ def load_rules(directory: str | Path | None = None,
         for rule in load_rule_file(path):
             if rule.id in seen:
                 other = seen[rule.id]
-                raise RuleFileError(path, f"duplicate rule id {rule.id!r} (also in {other.file}"
-                                    f":{other.file_line})", line=rule.file_line, field="id")
+                raise RuleFileError(
+                    path,
+                    f"duplicate rule id {rule.id!r} (also in {other.file}:{other.file_line})",
+                    line=rule.file_line,
+                    field="id",
+                )
             seen[rule.id] = rule
             if wanted is None or rule.source in wanted:
                 out.append(rule)
@@ -604,7 +787,7 @@ def summarize(rules: Sequence[Rule]) -> Mapping[str, Any]:
     from collections import Counter
 
     by_source = Counter(r.source for r in rules)
-    by_level = Counter(r.level for r in rules)
+    by_level = Counter(str(r.level) for r in rules)
     by_gene = Counter(r.gene or r.biomarker or "?" for r in rules)
     by_tumor = Counter(code for r in rules for code in r.tumor.include)
     return {
