@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import actionable.tumors as tumors
 from actionable.errors import RuleFileError, UnknownTumorError
@@ -755,3 +757,33 @@ def test_docstring_examples() -> None:
     failures, tried = doctest.testmod(tumors, optionflags=doctest.ELLIPSIS)
     assert tried >= 10
     assert failures == 0
+
+
+# --------------------------------------------------------------------------- whole vocabulary
+
+
+def test_every_code_name_and_synonym_resolves_to_its_node() -> None:
+    index = tumors._index()
+    for code, node in index.nodes.items():
+        assert resolve_tumor(code).code == code
+        assert resolve_tumor(code.lower()).code == code
+        if len(index.names[tumors._normalise(node.name)]) == 1:
+            resolved = resolve_tumor(node.name)
+            assert resolved.code == code, node.name
+            assert resolved.matched_by in ("name", "code"), node.name
+    for key, code in index.synonyms.items():
+        assert resolve_tumor(key).code == code, key
+
+
+@given(
+    phrase=st.sampled_from(["colon NEC", "Small Cell Lung Cancer", "mCRPC", "HR+ breast cancer"]),
+    upper=st.lists(st.booleans(), min_size=40, max_size=40),
+    prefix=st.sampled_from(["", "metastatic ", "Stage IV ", "relapsed/refractory ", "  "]),
+)
+def test_case_and_qualifiers_never_change_the_answer(
+    phrase: str, upper: list[bool], prefix: str
+) -> None:
+    mixed = "".join(
+        c.upper() if flag else c.lower() for c, flag in zip(phrase, upper, strict=False)
+    )
+    assert resolve_tumor(prefix + mixed).code == resolve_tumor(phrase).code

@@ -146,7 +146,7 @@ class TumorType(Frozen):
     """The input as given."""
 
     def lineage(self) -> tuple[str, ...]:
-        """The code followed by its ancestors: ``("HGNEC", "BOWEL", "TISSUE")``."""
+        """The code followed by its ancestors: ``("HGNEC", "GINET", "BOWEL", "TISSUE")``."""
         return (self.code, *self.ancestors)
 
     def __str__(self) -> str:

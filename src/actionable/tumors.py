@@ -324,7 +324,6 @@ def _build_index() -> _Index:
 
     pairs, ambiguous_raw = _read_synonyms(synonyms_path, nodes)
     synonyms: dict[str, str] = {}
-    shown: dict[str, str] = {}
     for phrase, code in pairs:
         key = _normalise(phrase)
         if not key:
@@ -335,7 +334,6 @@ def _build_index() -> _Index:
                 synonyms_path, f"{phrase!r} under {code}: {clash}", field=f"synonyms.{code}"
             )
         synonyms[key] = code
-        shown[key] = phrase
         terms.append(_Term(key, code, phrase))
     ambiguous: dict[str, tuple[str, ...]] = {}
     for phrase, options in ambiguous_raw.items():
