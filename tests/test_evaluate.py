@@ -220,8 +220,10 @@ def test_propagation_to_another_solid_tumor_is_3b_and_marked_off_label(
     assert (rec.therapy.name, rec.level, rec.tier) == ("erlotinib", "3B", "IIC")
     assert rec.match.off_label is True
     assert any("off-label" in s for s in rec.rationale)
-    # Resistance and level-2 rules do not propagate; nor to a hematologic cancer.
-    assert actionable.evaluate(["EGFR G719A"], tumor="BRCA", rules=test_rules).recommendations == ()
+    # Level 2 propagates too; resistance does not, nor does anything to a hematologic cancer.
+    assert names(actionable.evaluate(["EGFR G719A"], tumor="BRCA", rules=test_rules)) == [
+        ("afatinib", "3B", "sensitivity")]
+    assert actionable.evaluate(["EGFR T790M"], tumor="BRCA", rules=test_rules).recommendations == ()
     assert actionable.evaluate(["EGFR L858R"], tumor="AML", rules=test_rules).recommendations == ()
 
 
@@ -237,6 +239,7 @@ def test_threshold_default_override_and_categorical(test_rules: actionable.Engin
     assert low.unmatched[0].reason.startswith("TMB 1.6 mut/Mb: below the 10 mut/Mb threshold")
     categorical = actionable.evaluate(["TMB-H"], tumor="COAD", rules=test_rules)
     assert names(categorical) == [("pembrolizumab", "1", "sensitivity")]
+    assert "TMB-H is read as at least 10 mut/Mb" in categorical.recommendations[0].rationale
 
 
 def test_unknown_tumor_keeps_rules_for_all(test_rules: actionable.Engine) -> None:

@@ -107,8 +107,10 @@ def variant_text(draw: Any) -> str:
     choice = draw(st.integers(0, 9))
     if choice <= 5:
         change = draw(protein_change())
-        text = change["one"] if change["three"] is None or draw(st.booleans()) else (
-            "p." + change["three"]
+        text = (
+            change["one"]
+            if change["three"] is None or draw(st.booleans())
+            else ("p." + change["three"])
         )
         sep = draw(st.sampled_from([" ", ":", " p.", " "]))
         if text.startswith("p.") and sep == " p.":
@@ -121,7 +123,8 @@ def variant_text(draw: Any) -> str:
         event = draw(st.sampled_from(["deletion", "insertion", "skipping", "del", "ins"]))
         return f"{gene} exon {draw(st.integers(1, top))} {event}"
     if choice == 8:
-        other = draw(st.sampled_from([g for g in GENES if g != gene and g not in ALIASES]))
+        approved = ALIASES.get(gene, gene)
+        other = draw(st.sampled_from([g for g in GENES if g != approved]))
         sep = draw(st.sampled_from(["::", "--", "/"]))
         return f"{gene}{sep}{other}"
     value = draw(st.decimals(min_value=0, max_value=500, places=2, allow_nan=False))

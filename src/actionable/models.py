@@ -69,8 +69,8 @@ class Variant(Frozen):
     """One alteration as a report names it, in canonical form.
 
     ``str(variant)`` is the canonical text and ``parse_variant(str(v)) == v``.
-    Equality and hashing ignore ``text`` (what the user typed), so the same change
-    written two ways compares equal.
+    Equality and hashing ignore ``text`` (what the user typed) and ``hgvs`` (the full
+    expression, when one was given), so the same change written two ways compares equal.
 
     >>> import actionable
     >>> v = actionable.parse_variant("BRAF:p.(Val600Glu)")
@@ -105,7 +105,7 @@ class Variant(Frozen):
     """The input as given."""
 
     def _key(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in type(self).model_fields if name != "text")
+        return tuple(getattr(self, name) for name in _IDENTITY_FIELDS)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Variant):
@@ -120,9 +120,14 @@ class Variant(Frozen):
             text = self.alteration
         else:
             text = f"{self.gene} {self.alteration}"
-        if self.origin == "germline":
-            text += " (germline)"
+        if self.origin != "unknown":
+            text += f" ({self.origin})"
         return text
+
+
+# What makes two variants the same change: not how it was written (``text``), nor the
+# full HGVS expression it was given as (``NP_004324.2:p.Val600Glu`` is ``BRAF V600E``).
+_IDENTITY_FIELDS = tuple(name for name in Variant.model_fields if name not in ("text", "hgvs"))
 
 
 class TumorType(Frozen):

@@ -35,6 +35,8 @@ __all__ = ["Candidate", "Options", "level_rank", "resolve"]
 
 SENSITIVITY_ORDER = ("1", "2", "3A", "3B", "4")
 LEVELS_ALL = ("1", "2", "3A", "3B", "4", "R1", "R2")
+TMB_HIGH_CUTOFF = 10.0
+"""mut/Mb; FDA cut-off of the 2020 tumor-agnostic pembrolizumab approval."""
 _GROUPS = frozenset({"all", "all_solid", "all_liquid"})
 _PROPAGATING = frozenset({"1", "2", "3A"})
 
@@ -101,12 +103,14 @@ def _threshold_ok(pattern: Pattern, variant: Variant, options: Options, notes: l
         options.thresholds.get(name, options.thresholds.get(name.lower(), pattern.threshold))
     )
     shown = f"{threshold:g} mut/Mb"
-    if variant.value is None:
-        if variant.alteration.upper().endswith("-H"):
-            notes.append(f"{variant} is reported as high; the rule's threshold is {shown}")
-            return True
-        return False
-    ok = variant.value >= threshold if pattern.operator == ">=" else variant.value > threshold
+    value = variant.value
+    if value is None:
+        if variant.alteration != "TMB-H":
+            return False
+        # A report that only says "TMB-H" is read at the FDA-approved cut-off.
+        value = TMB_HIGH_CUTOFF
+        notes.append(f"{variant} is read as at least {TMB_HIGH_CUTOFF:g} mut/Mb")
+    ok = value >= threshold if pattern.operator == ">=" else value > threshold
     if ok:
         notes.append(f"{variant} is at or above the {shown} threshold")
     else:

@@ -667,48 +667,52 @@ def _parse(text: str, gene: str | None, origin: str | None) -> Variant:
     return variant
 
 
-def _fast_substitution(body: str, gene_hint: str | None) -> Variant | None:
-    """The most common report line, ``GENE V600E`` / ``GENE p.R213*``, without detours.
+def _fast_protein(body: str, text: str, gene_hint: str | None) -> Variant | None:
+    """The common report line ``GENE <protein change>`` without the general detours.
 
-    Only plain missense/nonsense with a gene that resolves uniquely takes this path; anything
-    else (start codon, synonymous, position 0, disagreeing ``gene=``) returns None and goes
-    through the general parser, which gives the same result more slowly.
+    Returns None whenever the general parser could read the text differently (gene not
+    resolved uniquely, ``gene=`` disagreeing, not a protein change); the general parser then
+    gives the same answer more slowly. Plain missense/nonsense is built inline because it is
+    most of any real input.
     """
-    m = _FAST_SUB_RE.fullmatch(body)
+    m = _FAST_RE.fullmatch(body)
     if m is None:
         return None
-    head, ref, pos_s, alt = m.groups()
+    head, change = m.groups()
     gene = _gene_index().get(head.upper())
-    if (
-        type(gene) is not str
-        or ref == alt
-        or pos_s[0] == "0"
-        or (ref == "M" and pos_s == "1")
-        or (gene_hint is not None and gene_hint != gene)
-    ):
+    if type(gene) is not str or (gene_hint is not None and gene_hint != gene):
         return None
-    data = dict(_DEFAULTS)
-    data["gene"] = gene
-    data["genes"] = (gene,)
-    data["kind"] = "nonsense" if alt == "*" else "missense"
-    data["alteration"] = ref + pos_s + alt
-    data["position"] = int(pos_s)
-    data["ref"] = ref
-    data["alt"] = alt
-    variant = _new_object(Variant)
-    _set(variant, "__dict__", data)
-    _set(variant, "__pydantic_fields_set__", set(_FAST_FIELDS))
-    _set(variant, "__pydantic_extra__", None)
-    _set(variant, "__pydantic_private__", None)
-    return variant
+    m = _FAST_SUB_RE.fullmatch(change)
+    if m is not None:
+        ref, pos_s, alt = m.groups()
+        if ref != alt and pos_s[0] != "0" and not (ref == "M" and pos_s == "1"):
+            data = dict(_DEFAULTS)
+            data["gene"] = gene
+            data["genes"] = (gene,)
+            data["kind"] = "nonsense" if alt == "*" else "missense"
+            data["alteration"] = ref + pos_s + alt
+            data["position"] = int(pos_s)
+            data["ref"] = ref
+            data["alt"] = alt
+            variant = _new_object(Variant)
+            _set(variant, "__dict__", data)
+            _set(variant, "__pydantic_fields_set__", set(_FAST_FIELDS))
+            _set(variant, "__pydantic_extra__", None)
+            _set(variant, "__pydantic_private__", None)
+            return variant
+    fields = _protein(change, gene, text)
+    if fields is None:
+        return None
+    return _variant(gene=gene, **fields)
 
 
-_FAST_SUB_RE = re.compile(rf"([A-Za-z0-9-]+)[ :](?:p\.)?([{_AA}])(\d+)([{_AA}*])")
+_FAST_RE = re.compile(r"([A-Za-z0-9-]+)[ :](\S+)")
+_FAST_SUB_RE = re.compile(rf"(?:p\.)?([{_AA}])(\d+)([{_AA}*])")
 _FAST_FIELDS = ("gene", "genes", "kind", "alteration", "position", "ref", "alt")
 
 
 def _parse_body(body: str, text: str, gene_hint: str | None) -> Variant:
-    fast = _fast_substitution(body, gene_hint)
+    fast = _fast_protein(body, text, gene_hint)
     if fast is not None:
         return fast
     if body[:3].upper() in _BIOMARKER_LEADS:
