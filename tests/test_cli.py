@@ -14,7 +14,8 @@ from conftest import REPO
 
 
 def test_evaluate_prints_the_report(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["evaluate", "BRAF V600E", "TP53 R213*", "--tumor", "colon NEC"]) == 0
+    assert main(["evaluate", "BRAF V600E", "TP53 R213*", "--tumor", "colon NEC",
+                 "--sources", "curated"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Tumor: High-Grade Neuroendocrine Carcinoma of the Colon and Rectum")
     assert "1. [1] dabrafenib + trametinib (sensitivity) for BRAF V600E" in out

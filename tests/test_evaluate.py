@@ -44,7 +44,10 @@ def test_colon_nec_braf_v600e_gets_dabrafenib_trametinib_level_1_with_rationale(
     assert any("ENETS 2023" in s for s in best.rationale)
     assert any(c.pmid == 36924180 for c in best.evidence)
     assert report.actionable(threshold="2") is True
-    [tp53] = [u for u in report.unmatched if u.variant.gene == "TP53"]
+    curated = actionable.evaluate(["BRAF V600E", "TP53 R213*"], tumor="colon NEC",
+                                  sources=["curated"])
+    assert {r.source for r in curated.recommendations} == {"curated"}
+    [tp53] = [u for u in curated.unmatched if u.variant.gene == "TP53"]
     assert tp53.reason == ("TP53 R213*: truncating mutation (nonsense) in a tumor suppressor "
                            "(likely oncogenic); no targeted therapy at any level")
 
@@ -66,10 +69,13 @@ def test_hematologic_tumor_gets_no_solid_tumor_rule() -> None:
 
 
 def test_unknown_tumor_applies_only_rules_for_any_tumor_and_says_so() -> None:
-    report = actionable.evaluate(["BRAF V600E", "MSI-H"], tumor=None)
+    report = actionable.evaluate(["BRAF V600E", "MSI-H"], tumor=None, sources=["curated"])
     assert report.tumor is None
     assert report.recommendations == ()
     assert any("tumor type unknown" in w for w in report.warnings)
+    wider = actionable.evaluate(["BRAF V600E", "MSI-H"], tumor=None)
+    assert wider.recommendations, "CIViC has pan-cancer evidence for BRAF V600E"
+    assert all(r.match.included_by == "all" for r in wider.recommendations)
 
 
 # --------------------------------------------------------------------------- test rule set

@@ -45,9 +45,10 @@ def test_wheel_installs_into_a_fresh_venv_and_finds_its_data(tmp_path: Path) -> 
     )
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    result = subprocess.run([str(python), "-c", code], cwd=outside, check=True,
+    result = subprocess.run([str(python), "-c", code], cwd=outside, check=False,
                             capture_output=True, text=True,
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
     module, data_root, variant, tumor, therapy = result.stdout.strip().splitlines()
     assert module.startswith(str(site))
     assert data_root == str(site / "actionable" / "_data")

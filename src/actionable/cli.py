@@ -29,6 +29,9 @@ examples:
   actionable rules validate rules/
   actionable rules stats --json
   actionable schema > rule.schema.json
+  actionable annotate cohort.maf --clinical clinical.tsv -o annotated.tsv --jobs 4
+  actionable screen --clinical clinical.tsv --maf cohort.maf --threshold 2 --plot funnel.png
+  actionable report --clinical clinical.tsv --maf cohort.maf --html reports/
 """
 
 
@@ -41,7 +44,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         try:
             thresholds[name.strip()] = float(value)
         except ValueError:
-            raise SystemExit(f"actionable: --threshold {item!r}: write NAME=NUMBER, e.g. TMB=16")
+            raise ValueError(f"--threshold {item!r}: write NAME=NUMBER, e.g. TMB=16") from None
     report = evaluate(
         args.variants,
         tumor=args.tumor,
@@ -106,6 +109,135 @@ def _import_civic(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- cohorts
+def _annotate(args: argparse.Namespace) -> int:
+    from .cohort import annotate
+
+    summary = annotate(
+        args.maf,
+        args.output,
+        clinical=args.clinical,
+        cna=args.cna or (),
+        fusions=args.fusions or (),
+        rules=args.rules,
+        sources=args.sources.split(",") if args.sources else None,
+        jobs=args.jobs,
+    )
+    for warning in summary.warnings:
+        print(f"actionable: warning: {warning}", file=sys.stderr)
+    print(
+        f"{summary.rows} rows, {summary.with_rules} in genes with rules, {summary.annotated} "
+        f"with a recommendation, {summary.skipped} non-coding, {summary.errors} unreadable; "
+        f"wrote {', '.join(summary.outputs)}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _cohort_inputs(args: argparse.Namespace) -> dict[str, object]:
+    if not (args.maf or args.vcf or args.cna or args.fusions):
+        raise ValueError("give at least one variant file: --maf, --vcf, --cna or --fusions")
+    return {
+        "maf": args.maf or (),
+        "vcf": args.vcf or (),
+        "cna": args.cna or (),
+        "fusions": args.fusions or (),
+        "threshold": args.threshold,
+        "rules": args.rules,
+        "sources": args.sources.split(",") if args.sources else None,
+        "jobs": args.jobs,
+    }
+
+
+def _screen(args: argparse.Namespace) -> int:
+    from .cohort import screen
+
+    funnel = screen(args.clinical, **_cohort_inputs(args))  # type: ignore[arg-type]
+    for error in funnel.errors:
+        print(f"actionable: warning: {error}", file=sys.stderr)
+    if args.plot:
+        for path in args.plot:
+            funnel.plot(path)
+    if args.json:
+        data = funnel.to_dict()
+        if not args.with_reports:
+            data.pop("patients", None)
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(funnel.to_table())
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .cohort import screen
+    from .report import write_reports
+
+    if not args.html and not args.markdown:
+        raise ValueError("give --html DIR and/or --markdown DIR")
+    funnel = screen(args.clinical, **_cohort_inputs(args))  # type: ignore[arg-type]
+    for error in funnel.errors:
+        print(f"actionable: warning: {error}", file=sys.stderr)
+    samples = args.sample or None
+    if samples:
+        missing = [s for s in samples if s not in funnel.reports]
+        if missing:
+            raise ValueError(f"no evaluated patient {', '.join(missing)} (not sequenced?)")
+    written = write_reports(funnel, args.html, args.markdown, samples=samples)
+    print(f"wrote {len(written)} files", file=sys.stderr)
+    for path in written:
+        print(path)
+    return 0
+
+
+ANNOTATE_EXAMPLES = """\
+Appends OncoKB-annotator columns (HIGHEST_LEVEL, LEVEL_1 ... LEVEL_R2) plus
+ACTIONABLE_RULE_IDS, RATIONALE and ACTIONABLE_ERROR to every MAF row.
+
+examples:
+  actionable annotate cohort.maf --clinical clinical.tsv -o annotated.tsv
+  actionable annotate cohort.maf --clinical clinical.tsv --cna data_cna.txt \\
+      --fusions star-fusion.fusion_predictions.tsv -o annotated.tsv --jobs 4
+"""
+
+SCREEN_EXAMPLES = """\
+Counts the funnel screened -> sequenced -> actionable -> treated.
+
+examples:
+  actionable screen --clinical clinical.tsv --maf cohort.maf
+  actionable screen --clinical clinical.tsv --maf cohort.maf --threshold 1 --json
+  actionable screen --clinical clinical.tsv --maf a.maf --vcf b.vep.vcf.gz \\
+      --plot funnel.png --plot funnel.svg
+"""
+
+REPORT_EXAMPLES = """\
+Writes one self-contained HTML (and/or Markdown) tumor-board report per
+sequenced patient, plus index.html / index.md with the funnel.
+
+examples:
+  actionable report --clinical clinical.tsv --maf cohort.maf --html reports/
+  actionable report --clinical clinical.tsv --maf cohort.maf --markdown md/ --sample NEC-01
+"""
+
+
+def _cohort_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--clinical", required=True, type=Path,
+                   help="clinical table (TSV/CSV): sample_id, tumor, panel, prior_therapies, "
+                   "treated_with, tmb, msi")
+    p.add_argument("--maf", action="append", type=Path, help="MAF file (repeatable)")
+    p.add_argument("--vcf", action="append", type=Path,
+                   help="VEP- or SnpEff-annotated VCF (repeatable; one patient per sample column)")
+    p.add_argument("--cna", action="append", type=Path,
+                   help="discrete copy-number matrix, genes x samples (repeatable)")
+    p.add_argument("--fusions", action="append", type=Path,
+                   help="fusion list: STAR-Fusion, cBioPortal SV or PCGR (repeatable)")
+    p.add_argument("--threshold", default="2", choices=["1", "2", "3A", "3B", "4"],
+                   help="actionable = a sensitivity level this good or better (default: 2)")
+    p.add_argument("--rules", type=Path, help="directory of rule files (default: bundled)")
+    p.add_argument("--sources", help="comma-separated rule sources, e.g. curated,civic")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default: 1)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="actionable",
@@ -153,6 +285,52 @@ def _parser() -> argparse.ArgumentParser:
     civic.add_argument("directory", type=Path, help="folder with the CIViC release TSV files")
     civic.add_argument("--out", type=Path, help="output folder (default: rules/civic)")
     civic.set_defaults(func=_import_civic)
+
+    an = commands.add_parser(
+        "annotate",
+        help="annotate a MAF with levels and drugs (OncoKB annotator columns)",
+        description="Annotate every row of a MAF with levels, drugs and a rationale.",
+        epilog=ANNOTATE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    an.add_argument("maf", help="MAF file (.gz accepted; - reads standard input)")
+    an.add_argument("--clinical", type=Path, help="clinical table giving each sample's tumor type")
+    an.add_argument("--cna", action="append", type=Path, help="copy-number matrix (repeatable)")
+    an.add_argument("--fusions", action="append", type=Path, help="fusion list (repeatable)")
+    an.add_argument("--output", "-o", required=True, type=Path, help="annotated TSV to write")
+    an.add_argument("--rules", type=Path, help="directory of rule files (default: bundled)")
+    an.add_argument("--sources", help="comma-separated rule sources, e.g. curated,civic")
+    an.add_argument("--jobs", "-j", type=int, default=1,
+                    help="worker processes (uncompressed MAF only; default: 1)")
+    an.set_defaults(func=_annotate)
+
+    sc = commands.add_parser(
+        "screen",
+        help="screen a cohort: screened -> sequenced -> actionable -> treated",
+        description="Screen a cohort and print the funnel.",
+        epilog=SCREEN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _cohort_options(sc)
+    sc.add_argument("--plot", action="append", type=Path,
+                    help="draw the funnel (.png or .svg; repeatable)")
+    sc.add_argument("--json", action="store_true", help="print the funnel as JSON")
+    sc.add_argument("--with-reports", action="store_true",
+                    help="with --json: include every patient's full report")
+    sc.set_defaults(func=_screen)
+
+    rp = commands.add_parser(
+        "report",
+        help="write tumor-board reports (HTML, Markdown) for a cohort",
+        description="Write one tumor-board report per sequenced patient.",
+        epilog=REPORT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _cohort_options(rp)
+    rp.add_argument("--html", type=Path, help="folder for the HTML reports")
+    rp.add_argument("--markdown", type=Path, help="folder for the Markdown reports")
+    rp.add_argument("--sample", action="append", help="only this patient (repeatable)")
+    rp.set_defaults(func=_report)
     return parser
 
 

@@ -120,7 +120,7 @@ def parse_therapies(items: Iterable[str]) -> frozenset[str]:
 
     >>> from actionable.drugs import parse_therapies
     >>> sorted(parse_therapies(["Tafinlar + Mekinist", "FOLFOX"]))
-    ['dabrafenib', 'fluorouracil', 'leucovorin', 'oxaliplatin']
+    ['dabrafenib', 'fluorouracil', 'leucovorin', 'oxaliplatin', 'trametinib']
     """
     out: set[str] = set()
     for item in items:

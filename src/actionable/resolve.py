@@ -130,15 +130,21 @@ def _origin_ok(rule: Rule, variant: Variant, notes: list[str]) -> bool:
     return False
 
 
-def _tumor_step(rule: Rule, tumor: TumorType | None) -> tuple[TumorMatch, bool]:
+# Biomarker states that select patients by absence (pMMR/MSS endometrial cancer for
+# lenvatinib + pembrolizumab) say nothing about other tumor types.
+_NON_PROPAGATING_PATTERNS = frozenset({"MSS", "pMMR"})
+
+
+def _tumor_step(rule: Rule, tumor: TumorType | None, pattern: Pattern) -> tuple[TumorMatch, bool]:
     """The tumor match, and whether the rule is offered off-label at 3B."""
     result = tumors.match(rule.tumor, tumor)
-    if result.matched or tumor is None:
+    if result.matched or tumor is None or pattern.alteration in _NON_PROPAGATING_PATTERNS:
         return result, False
     specific = not (set(rule.tumor.include) & _GROUPS)
     if (
         rule.effect == "sensitivity"
         and rule.level in _PROPAGATING
+        and rule.source == "curated"
         and specific
         and tumor.is_solid
         and result.excluded_by is None
@@ -258,7 +264,7 @@ def _consider(
             )
             return None
         notes.append(f"the rule requires no {entry[0]}: none reported; confirm the gene was tested")
-    tumor_match, off_label = _tumor_step(rule, tumor)
+    tumor_match, off_label = _tumor_step(rule, tumor, pattern)
     if not tumor_match.matched and not off_label:
         if tumor_match.excluded_by:
             exclusions[(index, _therapy_key(rule))] = (
@@ -290,24 +296,38 @@ def _drop_contradicted_propagation(
     blocked: dict[int, list[str]],
     exclusions: Mapping[tuple[int, frozenset[str]], str],
 ) -> list[Candidate]:
-    """Off-label 3B offers must not contradict what is known for this tumor: a rule
-    for the same therapy that explicitly excludes the tumor, or predicts resistance in
-    it, outweighs an extrapolation from another tumor type."""
-    against: dict[tuple[int, frozenset[str]], str] = {}
-    for c in candidates:
-        if c.rule.effect == "resistance" and not c.off_label:
-            against[(c.variant_index, _therapy_key(c.rule))] = (
-                f"rule {c.rule.id} predicts resistance in this tumor"
-            )
-    for key, reason in exclusions.items():
-        against.setdefault(key, reason)
+    """Off-label 3B offers must not contradict or repeat what is known for this tumor.
+
+    A rule for the same therapy that explicitly excludes the tumor, or an on-label rule
+    predicting resistance to one of its drugs, outweighs an extrapolation from another
+    tumor type (the reason is kept for the report). An offer whose drugs are all part
+    of an on-label sensitivity recommendation for the same variant adds nothing
+    (dabrafenib alone from melanoma next to dabrafenib + trametinib level 1).
+    """
+    on_label = [c for c in candidates if not c.off_label]
     kept: list[Candidate] = []
     for c in candidates:
-        why = against.get((c.variant_index, _therapy_key(c.rule)))
-        if c.off_label and why:
+        if not c.off_label:
+            kept.append(c)
+            continue
+        drugs = _therapy_key(c.rule)
+        why = exclusions.get((c.variant_index, drugs))
+        for other in on_label:
+            if other.variant_index != c.variant_index:
+                continue
+            if other.rule.effect == "resistance" and drugs & _therapy_key(other.rule):
+                why = why or f"rule {other.rule.id} predicts resistance in this tumor"
+        if why:
             blocked[c.variant_index].append(
                 f"{c.rule.therapy_name} is not offered off-label from rule {c.rule.id}: {why}"
             )
+            continue
+        if any(
+            other.variant_index == c.variant_index
+            and other.rule.effect == "sensitivity"
+            and drugs <= _therapy_key(other.rule)
+            for other in on_label
+        ):
             continue
         kept.append(c)
     return kept
@@ -332,12 +352,37 @@ def _tier(level: str, off_label: bool) -> str:
     return "IIC" if off_label else str(_levels()[level]["tier"])
 
 
+def _curated_precedence(
+    candidates: Sequence[Candidate],
+) -> tuple[list[Candidate], dict[tuple[int, frozenset[str]], list[str]]]:
+    """Curated rules outrank imported ones for the same drugs and variant: imported
+    evidence of the opposite effect is dropped, and the curated recommendation says so."""
+    curated_effects: dict[tuple[int, frozenset[str]], set[str]] = defaultdict(set)
+    for c in candidates:
+        if c.rule.source == "curated" and not c.off_label:
+            curated_effects[(c.variant_index, _therapy_key(c.rule))].add(c.rule.effect)
+    kept: list[Candidate] = []
+    notes: dict[tuple[int, frozenset[str]], list[str]] = defaultdict(list)
+    for c in candidates:
+        key = (c.variant_index, _therapy_key(c.rule))
+        effects = curated_effects.get(key)
+        if c.rule.source != "curated" and effects and c.rule.effect not in effects:
+            notes[key].append(
+                f"{c.rule.source} rule {c.rule.id} (level {c.level}) reports {c.rule.effect}; "
+                "the curated rule takes precedence"
+            )
+            continue
+        kept.append(c)
+    return kept, notes
+
+
 def _merge(
     candidates: Sequence[Candidate],
     variants: Sequence[Variant],
     tumor: TumorType | None,
     options: Options,
 ) -> list[Recommendation]:
+    candidates, overruled = _curated_precedence(candidates)
     groups: dict[tuple[int, frozenset[str], str], list[Candidate]] = defaultdict(list)
     for c in candidates:
         groups[(c.variant_index, _therapy_key(c.rule), c.rule.effect)].append(c)
@@ -359,6 +404,7 @@ def _merge(
         sentences.append(f"level {best.level}: {level_description(best.level)}")
         sentences.append(rule.summary.strip())
         sentences.append("evidence: " + "; ".join(str(c) for c in rule.evidence))
+        sentences.extend(overruled.get((index, _drugs), ()))
         supporting: list[str] = []
         for other in members[1:]:
             # Off-label echoes of rules from other tumor types add nothing when the
@@ -413,33 +459,32 @@ def _merge(
     return out
 
 
+def _conflicting(sensitive: Recommendation, resistant: Recommendation) -> bool:
+    # Resistance to every drug of the sensitive therapy is a conflict (erlotinib vs
+    # erlotinib). Resistance to one partner of a combination is not: anti-EGFR
+    # monotherapy fails in BRAF V600E colorectal cancer, which is why encorafenib +
+    # cetuximab exists.
+    return set(sensitive.therapy.drugs) <= set(resistant.therapy.drugs)
+
+
 def _mark_conflicts(recommendations: list[Recommendation]) -> list[Recommendation]:
-    resistant: dict[str, list[Recommendation]] = defaultdict(list)
-    for r in recommendations:
-        if r.effect == "resistance":
-            for drug in r.therapy.drugs:
-                resistant[drug].append(r)
-    if not resistant:
-        return recommendations
+    sensitive = [r for r in recommendations if r.effect == "sensitivity"]
+    resistant = [r for r in recommendations if r.effect == "resistance"]
     out: list[Recommendation] = []
     for r in recommendations:
-        if r.effect != "sensitivity":
-            sensitive = [
-                s
-                for s in recommendations
-                if s.effect == "sensitivity" and set(s.therapy.drugs) & set(r.therapy.drugs)
-            ]
+        if r.effect == "resistance":
             notes = tuple(
                 f"conflict: {s.variant} predicts sensitivity to {s.therapy.name} (level {s.level},"
                 f" rule {s.rule_id}) while {r.variant} predicts resistance"
                 for s in sensitive
+                if _conflicting(s, r)
             )
         else:
-            against = {id(x): x for d in r.therapy.drugs for x in resistant.get(d, ())}
             notes = tuple(
                 f"conflict: {x.variant} predicts resistance to {x.therapy.name} (level {x.level},"
                 f" rule {x.rule_id}); weigh both before choosing this therapy"
-                for x in against.values()
+                for x in resistant
+                if _conflicting(r, x)
             )
         if notes:
             r = r.model_copy(update={"conflicts": notes, "rationale": r.rationale + notes})

@@ -81,6 +81,8 @@ GRAPHQL_URL = "https://civicdb.org/api/graphql"
 
 # Reasons an item is not converted (keys of ImportResult.skip_counts).
 POLICY_REASONS = frozenset({"does_not_support", "not_efficacy", "sequential_therapy"})
+# Items about markers a sequencing report does not call are outside the library's scope.
+OUT_OF_SCOPE_REASONS = POLICY_REASONS | {"non_sequencing_marker"}
 REASONS: Mapping[str, str] = {
     "does_not_support": "evidence direction 'Does Not Support' (a negative finding, not a rule)",
     "not_efficacy": "significance is not response or resistance (e.g. Adverse Response)",
@@ -88,7 +90,7 @@ REASONS: Mapping[str, str] = {
     "no_therapy": "no therapy given",
     "nonspecific_therapy": "only a drug class or a non-drug treatment (chemotherapy, radiation)",
     "non_sequencing_marker": "expression, methylation, polymorphism or other marker a "
-                             "sequencing report does not call",
+    "sequencing report does not call",
     "alteration_not_mapped": "variant name has no clean equivalent in our alteration grammar",
     "complex_profile": "molecular profile logic that rules cannot express",
     "unknown_gene": "gene symbol not in the HGNC vocabulary",
@@ -290,10 +292,12 @@ _CLASS_NAMES: Mapping[str, str] = {
     "internal tandem duplication": "inframe insertions",
 }
 _EXON_NAME = re.compile(
-    r"^exon\s+(\d+)\s+(deletion|insertion|skipping(?: mutation)?|mutations?)$", re.I)
+    r"^exon\s+(\d+)\s+(deletion|insertion|skipping(?: mutation)?|mutations?)$", re.I
+)
 _MULTI_ALT = re.compile(r"^([A-Z])(\d+)([A-Z*](?:/[A-Z*])+)$")
 _MULTI_CODON = re.compile(r"^[A-Z]?(\d+)(?:/[A-Z]?(\d+))+$")
 _CODONS_ANY = re.compile(r"[A-Z]?(\d+)")
+_UPPER_CHANGE = re.compile(r"^([A-Z]\d+(?:_[A-Z]\d+)?)(DELINS|DEL|DUP|INS|FS)(\*?\d*[A-Z]*)$")
 _FUSION = re.compile(r"^([A-Za-z0-9.\-]+)::([A-Za-z0-9.\-]+)(?:\s+(e\d+-e\d+))?$")
 
 
@@ -314,15 +318,25 @@ def alteration_for(gene: str, name: str) -> list[str]:
     text = " ".join(name.split())
     text = re.sub(r"\s*\((?:c\.|p\.)[^)]*\)$", "", text)  # "V600E (c.1799T>A)"
     lower = text.lower()
-    if _NON_SEQUENCING.search(lower):
-        raise Skip("non_sequencing_marker", f"{gene} {name}")
     if lower in _CLASS_NAMES:
         return [_checked(gene, _CLASS_NAMES[lower], name)]
+    if _NON_SEQUENCING.search(lower):
+        raise Skip("non_sequencing_marker", f"{gene} {name}")
+    # Upper-case HGVS keywords ("Y772_A775DUP", "M695FS*26") and the old "E746_T751>I".
+    change = _UPPER_CHANGE.match(text)
+    if change:
+        text = change.group(1) + change.group(2).lower() + change.group(3)
+    text = re.sub(r"^([A-Z]\d+_[A-Z]\d+)>([A-Z]+)$", r"\1delins\2", text)
     exon = _EXON_NAME.match(text)
     if exon:
         event = exon.group(2).lower()
-        event = ("skipping" if event.startswith("skipping") else
-                 "mutations" if event.startswith("mutation") else event)
+        event = (
+            "skipping"
+            if event.startswith("skipping")
+            else "mutations"
+            if event.startswith("mutation")
+            else event
+        )
         return [_checked(gene, f"exon {int(exon.group(1))} {event}", name)]
     fusion = _FUSION.match(text)
     if fusion:
@@ -390,8 +404,9 @@ def _term(text: str) -> tuple[str, str]:
 
 
 def _entry(gene: str, alteration: str, home: str | None) -> str:
-    """An alteration entry as written in a file of gene ``home`` (prefix other genes)."""
-    return alteration if gene == home else f"{gene} {alteration}"
+    """An alteration entry as written in a file of gene ``home``: other genes are named
+    first, except in fusions (``EML4::ALK fusion`` names its genes)."""
+    return alteration if gene == home or "::" in alteration else f"{gene} {alteration}"
 
 
 def profile_terms(profile: str) -> ProfileTerms:
@@ -420,7 +435,7 @@ def profile_terms(profile: str) -> ProfileTerms:
             raise Skip("complex_profile", profile)
         if tokens[i] == "(":
             close = tokens.index(")", i) if ")" in tokens[i:] else -1
-            inner = tokens[i + 1:close]
+            inner = tokens[i + 1 : close]
             if close < 0 or "(" in inner or "AND" in inner or "NOT" in inner:
                 raise Skip("complex_profile", profile)
             alternatives = [_term(t) for t in inner if t != "OR"]
@@ -460,38 +475,44 @@ def profile_terms(profile: str) -> ProfileTerms:
     for alts in positives:
         if alts is main:
             continue
-        (g, v), = alts
+        ((g, v),) = alts
         entries = alteration_for(g, v)
         if len(entries) != 1:
             raise Skip("complex_profile", f"{profile}: 'any of' inside a required term")
-        requires.append(f"{g} {entries[0]}")
+        requires.append(_entry(g, entries[0], None))
     excludes: list[str] = []
     for alts in negatives:
         for g, v in alts:
-            excludes.extend(f"{g} {e}" for e in alteration_for(g, v))
+            excludes.extend(_entry(g, e, None) for e in alteration_for(g, v))
     for entry in (*requires, *excludes):
         try:
             parse_pattern(entry, None)
         except (RuleFileError, VariantParseError, ValueError) as error:
-            raise Skip("alteration_not_mapped",
-                       f"{entry}: {getattr(error, 'problem', error)}") from None
-    return ProfileTerms(gene=home, alteration=alteration, requires=tuple(requires),
-                        excludes=tuple(excludes), variant=profile)
+            raise Skip(
+                "alteration_not_mapped", f"{entry}: {getattr(error, 'problem', error)}"
+            ) from None
+    return ProfileTerms(
+        gene=home,
+        alteration=alteration,
+        requires=tuple(requires),
+        excludes=tuple(excludes),
+        variant=profile,
+    )
 
 
 # --------------------------------------------------------------------------- therapies
 _CLASS_WORDS = re.compile(
     r"\b(inhibitors?|therapy|chemotherapy|radiotherapy|surgery|compound|antagonist|"
     r"antibody|sirna|lymphocytes|oligonucleotide|antibiotic|radiation|regimen|protocol)\b",
-    re.I)
+    re.I,
+)
 _SALTS = re.compile(r"\s+(mesylate|bismesylate|hydrochloride|tosylate|maleate|dimaleate)$", re.I)
 # CIViC regimen names -> their drugs (standard compositions).
 _REGIMENS: Mapping[str, tuple[str, ...]] = {
     "folfox regimen": ("fluorouracil", "leucovorin", "oxaliplatin"),
     "folfox-4 regimen": ("fluorouracil", "leucovorin", "oxaliplatin"),
     "folfiri regimen": ("fluorouracil", "leucovorin", "irinotecan"),
-    "r-chop regimen": ("rituximab", "cyclophosphamide", "doxorubicin", "vincristine",
-                       "prednisone"),
+    "r-chop regimen": ("rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"),
     "pcv regimen": ("procarbazine", "lomustine", "vincristine"),
     "eap protocol": ("etoposide", "doxorubicin", "cisplatin"),
 }
@@ -507,15 +528,16 @@ def split_therapies(cell: str) -> list[str]:
     """
     parts = [p.strip() for p in cell.split(",")]
     out: list[str] = []
-    for i, part in enumerate(parts):
+    for part in parts:
         # "2,4-pyrimidinediamine", "CP-724,714": a comma between digits is part of a name.
-        if out and re.fullmatch(r"\d+", part) and re.search(r"\d$", out[-1]):
-            out[-1] += "," + part
-        elif out and re.match(r"\d", part) and re.fullmatch(r"\d+", out[-1]):
+        joins = bool(out) and (
+            (re.fullmatch(r"\d+", part) is not None and re.search(r"\d$", out[-1]) is not None)
+            or (re.match(r"\d", part) is not None and re.fullmatch(r"\d+", out[-1]) is not None)
+        )
+        if joins:
             out[-1] += "," + part
         elif part:
             out.append(part)
-        del i
     return out
 
 
@@ -526,8 +548,9 @@ def _is_specific(name: str) -> bool:
         return False
     if _CLASS_WORDS.search(name):
         last = name.split()[-1].strip("()")
-        return len(name.split()) > 1 and bool(re.search(r"\d", last)) and \
-            not _CLASS_WORDS.search(last)
+        return (
+            len(name.split()) > 1 and bool(re.search(r"\d", last)) and not _CLASS_WORDS.search(last)
+        )
     return True
 
 
@@ -578,12 +601,20 @@ class DrugNamer:
     ``knowledgebase/drugs_civic.yaml``.
 
     >>> namer = DrugNamer(curated={"dabrafenib"})
-    >>> namer.name("Dabrafenib"), namer.name("Imatinib Mesylate"), namer.name("ALK Inhibitor TAE684")
-    (['dabrafenib'], ['imatinib'], ['tae684'])
+    >>> namer.name("Dabrafenib"), namer.name("Imatinib Mesylate")
+    (['dabrafenib'], ['imatinib'])
+    >>> namer.name("ALK Inhibitor TAE684")
+    ['tae684']
     """
 
-    def __init__(self, curated: Iterable[str] | None = None, *, allow_new: bool = True) -> None:
-        self._curated = set(curated) if curated is not None else _curated_drug_names()
+    def __init__(
+        self, curated: Mapping[str, str] | Iterable[str] | None = None, *, allow_new: bool = True
+    ) -> None:
+        if curated is None:
+            curated = _curated_index()
+        self._curated = (
+            dict(curated) if isinstance(curated, Mapping) else {_drug_key(n): n for n in curated}
+        )
         self.allow_new = allow_new
         self.added: dict[str, set[str]] = {}
         self._keys: dict[str, str] = {}
@@ -599,14 +630,17 @@ class DrugNamer:
         return [self._one(base.lower(), civic)]
 
     def _one(self, wanted: str, civic: str) -> str:
-        for candidate in dict.fromkeys((wanted, civic)):
-            try:
-                found = drugs.resolve_drug(candidate)
-            except ValueError:
-                continue
-            if found in self._curated:
+        for candidate in (wanted, civic):
+            found = self._curated.get(_drug_key(candidate))
+            if found is not None:
                 return found
         if not self.allow_new:
+            # Live use: the vocabulary (curated + drugs_civic.yaml) must know the drug.
+            for candidate in (wanted, civic):
+                try:
+                    return drugs.resolve_drug(candidate)
+                except ValueError:
+                    continue
             raise Skip("unknown_drug", civic)
         key = _drug_key(wanted)
         name = self._keys.setdefault(key, wanted)
@@ -626,14 +660,24 @@ class DrugNamer:
         for name in sorted(self.added):
             synonyms = sorted(self.added[name] - {name}, key=str.lower)
             entry = {"synonyms": synonyms} if synonyms else {}
-            lines.append("  " + yaml.safe_dump({name: entry}, default_flow_style=True,
-                                               width=1000, allow_unicode=True).strip()[1:-1])
+            lines.append(
+                "  "
+                + yaml.safe_dump(
+                    {name: entry}, default_flow_style=True, width=1000, allow_unicode=True
+                ).strip()[1:-1]
+            )
         return "\n".join(lines) + "\n"
 
 
-def _curated_drug_names() -> set[str]:
+def _curated_index() -> dict[str, str]:
+    """Lookup key -> generic name for every name, synonym and brand of drugs.yaml."""
     data = yaml.safe_load((knowledgebase_dir() / "drugs.yaml").read_text(encoding="utf-8"))
-    return set((data or {}).get("drugs") or {})
+    index: dict[str, str] = {}
+    for name, entry in ((data or {}).get("drugs") or {}).items():
+        entry = entry or {}
+        for alias in (name, *entry.get("synonyms", ()), *entry.get("brands", ())):
+            index.setdefault(_drug_key(str(alias)), name)
+    return index
 
 
 # --------------------------------------------------------------------------- diseases
@@ -655,8 +699,7 @@ class DiseaseMapper:
         path = overrides or knowledgebase_dir() / "civic_disease_map.yaml"
         data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
         data = data or {}
-        self._by_doid = {str(k): tuple(v["oncotree"]) for k, v in
-                         (data.get("doid") or {}).items()}
+        self._by_doid = {str(k): tuple(v["oncotree"]) for k, v in (data.get("doid") or {}).items()}
         self._by_name = {str(k).lower(): tuple(v) for k, v in (data.get("name") or {}).items()}
         self._bridge_path = bridge
         self.used: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {}
@@ -714,12 +757,18 @@ def _narrow(codes: set[str], name: str) -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------- conversion
-_LEVEL_WORDS = {"A": "validated", "B": "clinical", "C": "case study", "D": "preclinical",
-                "E": "inferential"}
+_LEVEL_WORDS = {
+    "A": "validated",
+    "B": "clinical",
+    "C": "case study",
+    "D": "preclinical",
+    "E": "inferential",
+}
 
 
-def convert_item(item: CivicItem, diseases: DiseaseMapper,
-                 namer: DrugNamer) -> list[tuple[str, RuleSpec]]:
+def convert_item(
+    item: CivicItem, diseases: DiseaseMapper, namer: DrugNamer
+) -> list[tuple[str, RuleSpec]]:
     """The rules for one CIViC item as ``(gene, RuleSpec)`` pairs; raises :class:`Skip`.
 
     >>> item = CivicItem(kind="EID", number=1409, profile="BRAF V600E", disease="Melanoma",
@@ -734,9 +783,14 @@ def convert_item(item: CivicItem, diseases: DiseaseMapper,
     terms = profile_terms(item.profile)
     codes = diseases.codes(item.doid, item.disease)
     if item.kind == "AID":
-        level = level_for(item.evidence_level, effect, assertion=True,
-                          regulatory_approval=item.regulatory_approval,
-                          nccn_guideline=item.nccn_guideline, amp_category=item.amp_category)
+        level = level_for(
+            item.evidence_level,
+            effect,
+            assertion=True,
+            regulatory_approval=item.regulatory_approval,
+            nccn_guideline=item.nccn_guideline,
+            amp_category=item.amp_category,
+        )
     else:
         level = level_for(item.evidence_level, effect)
     evidence = _citations(item)
@@ -748,21 +802,38 @@ def convert_item(item: CivicItem, diseases: DiseaseMapper,
             rule_id += "-" + re.sub(r"[^a-z0-9]+", "-", "-".join(therapy)).strip("-")
         summary = _summary(item, effect, level, therapy, dropped, terms, len(groups) > 1)
         spec = RuleSpec(
-            id=rule_id, alteration=list(terms.alteration) if len(terms.alteration) > 1
-            else terms.alteration[0], requires=list(terms.requires),
-            excludes=list(terms.excludes), tumor={"include": list(codes)},  # type: ignore[arg-type]
-            therapy=therapy, effect=effect, level=level,  # type: ignore[arg-type]
-            origin=origin_for(item.variant_origin),  # type: ignore[arg-type]
-            summary=summary, evidence=evidence)
+            id=rule_id,
+            alteration=list(terms.alteration) if len(terms.alteration) > 1 else terms.alteration[0],
+            requires=list(terms.requires),
+            excludes=list(terms.excludes),
+            tumor={"include": list(codes)},
+            therapy=therapy,
+            effect=effect,
+            level=level,
+            origin=origin_for(item.variant_origin),
+            summary=summary,
+            evidence=evidence,
+        )
         out.append((terms.gene, spec))
     return out
 
 
-def _summary(item: CivicItem, effect: str, level: str, therapy: Sequence[str],
-             dropped: Sequence[str], terms: ProfileTerms, alternative: bool) -> str:
-    what = "supports " + ("sensitivity" if effect == "sensitivity" else
-                          "reduced sensitivity" if "reduced" in item.significance.lower()
-                          else "resistance")
+def _summary(
+    item: CivicItem,
+    effect: str,
+    level: str,
+    therapy: Sequence[str],
+    dropped: Sequence[str],
+    terms: ProfileTerms,
+    alternative: bool,
+) -> str:
+    what = "supports " + (
+        "sensitivity"
+        if effect == "sensitivity"
+        else "reduced sensitivity"
+        if "reduced" in item.significance.lower()
+        else "resistance"
+    )
     if item.kind == "AID":
         flags = [item.amp_category or "assertion"]
         if item.regulatory_approval:
@@ -793,20 +864,32 @@ def _citations(item: CivicItem) -> list[Citation]:
     note = None
     if item.kind == "AID" and item.fda_companion_test:
         note = "CIViC flags an FDA companion diagnostic test"
-    first = Citation(pmid=item.pmid, abstract=item.abstract, civic=item.civic_id, url=item.url,
-                     nct=item.nct_ids[0] if item.nct_ids else None, note=note)
+    first = Citation(
+        pmid=item.pmid,
+        abstract=item.abstract,
+        civic=item.civic_id,
+        url=item.url,
+        nct=item.nct_ids[0] if item.nct_ids else None,
+        note=note,
+    )
     out = [first]
-    out.extend(Citation(url=f"https://clinicaltrials.gov/study/{nct}", nct=nct)
-               for nct in item.nct_ids[1:])
+    out.extend(
+        Citation(url=f"https://clinicaltrials.gov/study/{nct}", nct=nct) for nct in item.nct_ids[1:]
+    )
     if item.kind == "AID" and item.nccn_guideline:
         year = re.search(r"(19|20)\d\d", item.nccn_version or "")
         if year:
-            out.append(Citation(guideline=f"NCCN Guidelines: {item.nccn_guideline}",
-                                year=int(year.group(0)),
-                                note=f"version {item.nccn_version}"))
-    out.extend(Citation(civic=f"EID{eid}",
-                        url=f"https://civicdb.org/links/evidence_items/{eid}")
-               for eid in item.evidence_ids[:8])
+            out.append(
+                Citation(
+                    guideline=f"NCCN Guidelines: {item.nccn_guideline}",
+                    year=int(year.group(0)),
+                    note=f"version {item.nccn_version}",
+                )
+            )
+    out.extend(
+        Citation(civic=f"EID{eid}", url=f"https://civicdb.org/links/evidence_items/{eid}")
+        for eid in item.evidence_ids[:8]
+    )
     return out
 
 
@@ -822,8 +905,10 @@ def _read_tsv(path: Path) -> list[dict[str, str]]:
 def _release_file(directory: Path, suffix: str) -> Path:
     found = sorted(directory.glob(f"*{suffix}"))
     if not found:
-        raise SourceError(f"no *{suffix} in {directory}: give the directory of a CIViC "
-                          "monthly release (civicdb.org/releases)")
+        raise SourceError(
+            f"no *{suffix} in {directory}: give the directory of a CIViC "
+            "monthly release (civicdb.org/releases)"
+        )
     return found[-1]
 
 
@@ -854,41 +939,59 @@ def read_release(directory: str | Path) -> tuple[str, list[CivicItem], list[Civi
         if source != "PubMed":
             abstract = f"{source} abstract {row.get('asco_abstract_id') or row.get('citation_id')}"
             abstract += f" ({row['citation']})" if row.get("citation") else ""
-        evidence.append(CivicItem(
-            kind="EID", number=int(row["evidence_id"]), profile=row["molecular_profile"],
-            disease=row["disease"], doid=row["doid"],
-            therapies=tuple(split_therapies(row["therapies"])),
-            interaction=row["therapy_interaction_type"], direction=row["evidence_direction"],
-            significance=row["significance"], evidence_level=row["evidence_level"],
-            variant_origin=row["variant_origin"], pmid=pmid, abstract=abstract,
-            nct_ids=tuple(n.strip() for n in row["nct_ids"].split(",") if n.strip()),
-            url=row["evidence_civic_url"] or None))
+        evidence.append(
+            CivicItem(
+                kind="EID",
+                number=int(row["evidence_id"]),
+                profile=row["molecular_profile"],
+                disease=row["disease"],
+                doid=row["doid"],
+                therapies=tuple(split_therapies(row["therapies"])),
+                interaction=row["therapy_interaction_type"],
+                direction=row["evidence_direction"],
+                significance=row["significance"],
+                evidence_level=row["evidence_level"],
+                variant_origin=row["variant_origin"],
+                pmid=pmid,
+                abstract=abstract,
+                nct_ids=tuple(n.strip() for n in row["nct_ids"].split(",") if n.strip()),
+                url=row["evidence_civic_url"] or None,
+            )
+        )
     assertions: list[CivicItem] = []
     as_path = _release_file(root, "AssertionSummaries.tsv")
     for row in _read_tsv(as_path):
         if row.get("assertion_type") != "Predictive":
             continue
-        assertions.append(CivicItem(
-            kind="AID", number=int(row["assertion_id"]), profile=row["molecular_profile"],
-            disease=row["disease"], doid=row["doid"],
-            therapies=tuple(split_therapies(row["therapies"])),
-            interaction=row.get("therapy_interaction_type", "") or (
-                "Combination" if "," in row["therapies"] else ""),
-            direction=row["assertion_direction"], significance=row["significance"],
-            amp_category=row["amp_category"] or None,
-            nccn_guideline=row["nccn_guideline"] or None,
-            nccn_version=row["nccn_guideline_version"] or None,
-            regulatory_approval=row["regulatory_approval"] == "true",
-            fda_companion_test=row["fda_companion_test"] == "true",
-            variant_origin=row.get("variant_origin", ""),
-            url=row["assertion_civic_url"] or None,
-            evidence_ids=tuple(int(e) for e in re.findall(r"\d+", row["evidence_item_ids"]))))
+        assertions.append(
+            CivicItem(
+                kind="AID",
+                number=int(row["assertion_id"]),
+                profile=row["molecular_profile"],
+                disease=row["disease"],
+                doid=row["doid"],
+                therapies=tuple(split_therapies(row["therapies"])),
+                interaction=row.get("therapy_interaction_type", "")
+                or ("Combination" if "," in row["therapies"] else ""),
+                direction=row["assertion_direction"],
+                significance=row["significance"],
+                amp_category=row["amp_category"] or None,
+                nccn_guideline=row["nccn_guideline"] or None,
+                nccn_version=row["nccn_guideline_version"] or None,
+                regulatory_approval=row["regulatory_approval"] == "true",
+                fda_companion_test=row["fda_companion_test"] == "true",
+                variant_origin=row.get("variant_origin", ""),
+                url=row["assertion_civic_url"] or None,
+                evidence_ids=tuple(int(e) for e in re.findall(r"\d+", row["evidence_item_ids"])),
+            )
+        )
     return version, evidence, assertions
 
 
 # --------------------------------------------------------------------------- writing
-def rule_file_yaml(gene: str, rules: Sequence[RuleSpec], version: str | None,
-                   source: str = "civic") -> tuple[str, list[int]]:
+def rule_file_yaml(
+    gene: str, rules: Sequence[RuleSpec], version: str | None, source: str = "civic"
+) -> tuple[str, list[int]]:
     """YAML text of one compact rule file, and the first line of each rule.
 
     >>> spec = RuleSpec(id="civic-eid1", alteration="V600E", therapy=["vemurafenib"],
@@ -918,9 +1021,18 @@ def rule_file_yaml(gene: str, rules: Sequence[RuleSpec], version: str | None,
         data = spec.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
         data["level"] = spec.level
         data["evidence"] = [c.model_dump(mode="json", exclude_none=True) for c in spec.evidence]
-        text += yaml.safe_dump([data], sort_keys=False, allow_unicode=True, width=100,
-                               default_flow_style=None)
+        text += yaml.dump(
+            [data],
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+            default_flow_style=None,
+        )
     return text, starts
+
+
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -935,10 +1047,15 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def write_rule_files(by_gene: Mapping[str, Sequence[RuleSpec]], out_dir: str | Path,
-                     version: str | None, *, source: str = "civic",
-                     extra: Mapping[str, str] | None = None,
-                     validate: bool = True) -> tuple[dict[str, list[RuleSpec]], list[Skipped]]:
+def write_rule_files(
+    by_gene: Mapping[str, Sequence[RuleSpec]],
+    out_dir: str | Path,
+    version: str | None,
+    *,
+    source: str = "civic",
+    extra: Mapping[str, str] | None = None,
+    validate: bool = True,
+) -> tuple[dict[str, list[RuleSpec]], list[Skipped]]:
     """Write one file per gene into ``out_dir`` atomically; returns what was kept.
 
     Files are written to a temporary sibling directory, each is loaded with
@@ -1035,19 +1152,42 @@ class ImportResult:
         """Converted predictive evidence items, in % of all accepted predictive items."""
         return 100.0 * self.evidence_converted / self.evidence_read if self.evidence_read else 0.0
 
+    def _minus(self, reasons: frozenset[str]) -> int:
+        return self.evidence_read - sum(
+            1 for s in self.skipped if s.item.startswith("EID") and s.reason in reasons
+        )
+
+    @property
+    def evidence_claims(self) -> int:
+        """Predictive items stating a response or resistance claim: all but those skipped
+        by policy ('Does Not Support', adverse response, sequential therapies)."""
+        return self._minus(POLICY_REASONS)
+
     @property
     def evidence_in_scope(self) -> int:
-        """Predictive items that state a response or resistance claim (not skipped by
-        policy: 'Does Not Support', adverse response, sequential therapies)."""
-        policy = sum(1 for s in self.skipped if s.item.startswith("EID")
-                     and s.reason in POLICY_REASONS)
-        return self.evidence_read - policy
+        """Claims about an alteration a sequencing report can carry: :attr:`evidence_claims`
+        minus expression, methylation and polymorphism markers."""
+        return self._minus(OUT_OF_SCOPE_REASONS)
+
+    @property
+    def percent_claims(self) -> float:
+        """Converted predictive items, in % of :attr:`evidence_claims`."""
+        return 100.0 * self.evidence_converted / max(self.evidence_claims, 1)
 
     @property
     def percent_in_scope(self) -> float:
-        """Converted predictive items, in % of the items in scope."""
-        scope = self.evidence_in_scope
-        return 100.0 * self.evidence_converted / scope if scope else 0.0
+        """Converted predictive items, in % of :attr:`evidence_in_scope`."""
+        return 100.0 * self.evidence_converted / max(self.evidence_in_scope, 1)
+
+    def __str__(self) -> str:
+        return (
+            f"CIViC {self.version}: {self.evidence_converted} of {self.evidence_read} "
+            f"predictive evidence items converted ({self.percent_converted:.1f} %; "
+            f"{self.percent_claims:.1f} % of {self.evidence_claims} response/resistance "
+            f"claims; {self.percent_in_scope:.1f} % of {self.evidence_in_scope} in scope), "
+            f"{self.assertions_converted} of {self.assertions_read} assertions; "
+            f"{self.rules_written} rules in {self.files_written} files under {self.out_dir}"
+        )
 
     def skip_counts(self, kind: str = "EID") -> dict[str, int]:
         """Skipped items by reason (evidence items by default, ``AID`` for assertions)."""
@@ -1066,10 +1206,12 @@ class ImportResult:
             "|---|---:|---:|",
             f"| predictive, accepted, read | {self.evidence_read} | {self.assertions_read} |",
             f"| converted | {self.evidence_converted} | {self.assertions_converted} |",
-            f"| in scope (excluding policy skips) | {self.evidence_in_scope} | |",
+            f"| response/resistance claims (no policy skip) | {self.evidence_claims} | |",
+            f"| ... about alterations a report carries (in scope) | {self.evidence_in_scope} | |",
             "",
             f"Converted: {self.percent_converted:.1f} % of all predictive evidence items, "
-            f"{self.percent_in_scope:.1f} % of those in scope. Rules written: "
+            f"{self.percent_claims:.1f} % of the claims, {self.percent_in_scope:.1f} % of "
+            "those in scope. Rules written: "
             f"{self.rules_written} in {self.files_written} files; drugs added to "
             f"knowledgebase/drugs_civic.yaml: {self.drugs_added}.",
             "",
@@ -1083,8 +1225,13 @@ class ImportResult:
         if aids:
             lines += ["", "## Skipped assertions", "", "| reason | assertions |", "|---|---:|"]
             lines += [f"| {r} | {n} |" for r, n in aids.items()]
-        lines += ["", "## Disease mapping used", "", "| DOID | CIViC disease | OncoTree | via |",
-                  "|---|---|---|---|"]
+        lines += [
+            "",
+            "## Disease mapping used",
+            "",
+            "| DOID | CIViC disease | OncoTree | via |",
+            "|---|---|---|---|",
+        ]
         for (doid, name), (codes, how) in sorted(self.diseases.items(), key=lambda kv: kv[0][1]):
             lines.append(f"| {doid or '-'} | {name} | {', '.join(codes) or '-'} | {how} |")
         return "\n".join(lines) + "\n"
@@ -1092,8 +1239,10 @@ class ImportResult:
     def report_tsv(self) -> str:
         """One line per skipped item: item, reason, detail."""
         rows = ["item\treason\tdetail"]
-        rows += [f"{s.item}\t{s.reason}\t{' '.join(s.detail.split())}" for s in
-                 sorted(self.skipped, key=lambda s: (s.item[:3], int(s.item[3:])))]
+        rows += [
+            f"{s.item}\t{s.reason}\t{' '.join(s.detail.split())}"
+            for s in sorted(self.skipped, key=lambda s: (s.item[:3], int(s.item[3:])))
+        ]
         return "\n".join(rows) + "\n"
 
 
@@ -1102,9 +1251,13 @@ def _default_bridge(directory: Path) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def import_release(directory: str | Path, out_dir: str | Path | None = None, *,
-                   drugs_file: str | Path | None = None,
-                   bridge: str | Path | None = None) -> ImportResult:
+def import_release(
+    directory: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    drugs_file: str | Path | None = None,
+    bridge: str | Path | None = None,
+) -> ImportResult:
     """Import a CIViC monthly release into ``rules/civic/`` (one file per gene).
 
     ``directory`` holds the release TSVs (``01-Aug-2024-ClinicalEvidenceSummaries.tsv``...).
@@ -1121,13 +1274,18 @@ def import_release(directory: str | Path, out_dir: str | Path | None = None, *,
     """
     root = Path(directory)
     target = Path(out_dir) if out_dir is not None else rules_dir() / "civic"
-    drug_path = Path(drugs_file) if drugs_file is not None else (
-        knowledgebase_dir() / "drugs_civic.yaml")
+    drug_path = (
+        Path(drugs_file) if drugs_file is not None else (knowledgebase_dir() / "drugs_civic.yaml")
+    )
     version, evidence, assertions = read_release(root)
     diseases = DiseaseMapper(bridge=Path(bridge) if bridge else _default_bridge(root))
     namer = DrugNamer()
-    result = ImportResult(version=version, out_dir=target, evidence_read=len(evidence),
-                          assertions_read=len(assertions))
+    result = ImportResult(
+        version=version,
+        out_dir=target,
+        evidence_read=len(evidence),
+        assertions_read=len(assertions),
+    )
     by_gene: dict[str, list[RuleSpec]] = defaultdict(list)
     owner: dict[str, str] = {}
     for item in (*evidence, *assertions):
@@ -1145,11 +1303,11 @@ def import_release(directory: str | Path, out_dir: str | Path | None = None, *,
     result.drugs_added = len(namer.added)
     result.diseases = dict(diseases.used)
     kept, rejected = write_rule_files(by_gene, target, version, extra={})
-    bad_items = {owner[s.id] for s in rejected}
+    bad_items = {owner[s.item] for s in rejected}
     good_items = {owner[r.id] for rules in kept.values() for r in rules}
     # An item is converted when at least one of its rules survived the loader.
     for item_id in sorted(bad_items - good_items):
-        detail = "; ".join(s.detail for s in rejected if owner[s.id] == item_id)
+        detail = "; ".join(s.detail for s in rejected if owner[s.item] == item_id)
         result.skipped.append(Skipped(item_id, "loader_rejected", detail))
     result.evidence_converted = sum(1 for i in good_items if i.startswith("EID"))
     result.assertions_converted = sum(1 for i in good_items if i.startswith("AID"))
@@ -1184,13 +1342,24 @@ query EvidenceForGene($name: String!, $first: Int!, $after: String) {
 """
 
 _ENUMS: Mapping[str, str] = {
-    "SUPPORTS": "Supports", "DOES_NOT_SUPPORT": "Does Not Support",
-    "SENSITIVITYRESPONSE": "Sensitivity/Response", "RESISTANCE": "Resistance",
-    "REDUCED_SENSITIVITY": "Reduced Sensitivity", "ADVERSE_RESPONSE": "Adverse Response",
-    "COMBINATION": "Combination", "SUBSTITUTES": "Substitutes", "SEQUENTIAL": "Sequential",
-    "SOMATIC": "Somatic", "RARE_GERMLINE": "Rare Germline", "COMMON_GERMLINE": "Common Germline",
-    "UNKNOWN": "Unknown", "NA": "N/A", "COMBINED": "Combined",
-    "PUBMED": "PubMed", "ASCO": "ASCO", "ASH": "ASH",
+    "SUPPORTS": "Supports",
+    "DOES_NOT_SUPPORT": "Does Not Support",
+    "SENSITIVITYRESPONSE": "Sensitivity/Response",
+    "RESISTANCE": "Resistance",
+    "REDUCED_SENSITIVITY": "Reduced Sensitivity",
+    "ADVERSE_RESPONSE": "Adverse Response",
+    "COMBINATION": "Combination",
+    "SUBSTITUTES": "Substitutes",
+    "SEQUENTIAL": "Sequential",
+    "SOMATIC": "Somatic",
+    "RARE_GERMLINE": "Rare Germline",
+    "COMMON_GERMLINE": "Common Germline",
+    "UNKNOWN": "Unknown",
+    "NA": "N/A",
+    "COMBINED": "Combined",
+    "PUBMED": "PubMed",
+    "ASCO": "ASCO",
+    "ASH": "ASH",
 }
 
 
@@ -1217,8 +1386,11 @@ def item_from_graphql(node: Mapping[str, Any]) -> CivicItem:
     disease = node.get("disease") or {}
     number = int(node["id"])
     return CivicItem(
-        kind="EID", number=number, profile=str((node.get("molecularProfile") or {})["name"]),
-        disease=str(disease.get("name") or ""), doid=str(disease.get("doid") or ""),
+        kind="EID",
+        number=number,
+        profile=str((node.get("molecularProfile") or {})["name"]),
+        disease=str(disease.get("name") or ""),
+        doid=str(disease.get("doid") or ""),
         therapies=tuple(str(t["name"]) for t in node.get("therapies") or ()),
         interaction=_enum(node.get("therapyInteractionType")),
         direction=_enum(node.get("evidenceDirection")),
@@ -1226,11 +1398,14 @@ def item_from_graphql(node: Mapping[str, Any]) -> CivicItem:
         evidence_level=str(node.get("evidenceLevel") or ""),
         variant_origin=_enum(node.get("variantOrigin")),
         pmid=_int(citation) if source_type == "PubMed" else None,
-        abstract=None if source_type == "PubMed" else
-        f"{source_type} abstract {source.get('ascoAbstractId') or citation}",
-        nct_ids=tuple(str(t["nctId"]) for t in source.get("clinicalTrials") or ()
-                      if t.get("nctId")),
-        url=f"https://civicdb.org/links/evidence_items/{number}")
+        abstract=None
+        if source_type == "PubMed"
+        else f"{source_type} abstract {source.get('ascoAbstractId') or citation}",
+        nct_ids=tuple(
+            str(t["nctId"]) for t in source.get("clinicalTrials") or () if t.get("nctId")
+        ),
+        url=f"https://civicdb.org/links/evidence_items/{number}",
+    )
 
 
 class CivicClient:
@@ -1244,16 +1419,25 @@ class CivicClient:
     >>> rule_file, skipped = client.rules_for_gene("BRAF")  # doctest: +SKIP
     """
 
-    def __init__(self, *, base_url: str | None = None, session: Any = None,
-                 page_size: int = 100, timeout: float = 20.0, retries: int = 3,
-                 max_pages: int = 200, **http: Any) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        session: Any = None,
+        page_size: int = 100,
+        timeout: float = 20.0,
+        retries: int = 3,
+        max_pages: int = 200,
+        **http: Any,
+    ) -> None:
         from .http import JsonClient
 
         self.base_url = base_url or os.environ.get("ACTIONABLE_CIVIC_URL") or GRAPHQL_URL
         self.page_size = page_size
         self.max_pages = max_pages
-        self._http = JsonClient(self.base_url, session=session, timeout=timeout,
-                                retries=retries, source="CIViC", **http)
+        self._http = JsonClient(
+            self.base_url, session=session, timeout=timeout, retries=retries, source="CIViC", **http
+        )
 
     def evidence_nodes(self, gene: str) -> list[dict[str, Any]]:
         """Raw GraphQL nodes of the accepted predictive evidence items naming ``gene``,
@@ -1285,8 +1469,9 @@ class CivicClient:
                 out.append(item)
         return out
 
-    def rules_for_gene(self, gene: str, *, diseases: DiseaseMapper | None = None
-                       ) -> tuple[RuleFile, list[Skipped]]:
+    def rules_for_gene(
+        self, gene: str, *, diseases: DiseaseMapper | None = None
+    ) -> tuple[RuleFile, list[Skipped]]:
         """The evidence of ``gene`` as an in-memory ``source: civic`` :class:`RuleFile`
         (rules whose alteration is on another gene are left out), and what was skipped.
 

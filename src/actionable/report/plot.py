@@ -1,0 +1,60 @@
+"""The cohort funnel as a picture (matplotlib, Agg backend; PNG or SVG by suffix).
+
+>>> import tempfile, pathlib
+>>> from actionable.cohort import Funnel
+>>> f = Funnel(threshold="2", screened=("A", "B"), sequenced=("A",), actionable=("A",),
+...            treated=("A",))
+>>> plot_funnel(f, pathlib.Path(tempfile.mkdtemp()) / "f.svg").suffix
+'.svg'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..cohort import Funnel
+
+__all__ = ["plot_funnel"]
+
+_LABELS = {
+    "screened": "Screened",
+    "sequenced": "Broad NGS",
+    "actionable": "Actionable (level {threshold} or better)",
+    "treated": "Treated with a recommended therapy",
+}
+_COLOURS = ("#9ecae1", "#4292c6", "#2171b5", "#08306b")
+
+
+def plot_funnel(funnel: Funnel, path: str | Path, *, title: str | None = None) -> Path:
+    """Draw the funnel (centred horizontal bars, one per stage, with counts) to
+    ``path``; the format follows the suffix (``.png``, ``.svg``, ``.pdf``).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    from matplotlib.figure import Figure
+
+    target = Path(path)
+    counts = funnel.counts
+    stages = list(counts)
+    top = max(counts["screened"], 1)
+    figure = Figure(figsize=(7, 4.2), dpi=150)
+    axes = figure.add_subplot(1, 1, 1)
+    for row, stage in enumerate(stages):
+        n = counts[stage]
+        width = max(n / top, 0.02)
+        y = len(stages) - 1 - row
+        axes.barh(y, width, left=(1 - width) / 2, height=0.7, color=_COLOURS[row])
+        label = _LABELS[stage].format(threshold=funnel.threshold)
+        axes.text(0.5, y, f"{label}\nn = {n}", ha="center", va="center",
+                  color="white" if row else "black", fontsize=10, fontweight="bold")
+    axes.set_xlim(0, 1)
+    axes.set_ylim(-0.6, len(stages) - 0.4)
+    axes.axis("off")
+    axes.set_title(title or "Cohort screen", fontsize=12)
+    figure.tight_layout()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(target)
+    return target
