@@ -73,7 +73,7 @@ def test_unknown_tumor_applies_only_rules_for_any_tumor_and_says_so() -> None:
     assert report.tumor is None
     assert report.recommendations == ()
     assert any("tumor type unknown" in w for w in report.warnings)
-    wider = actionable.evaluate(["BRAF V600E", "MSI-H"], tumor=None)
+    wider = actionable.evaluate(["BRAF V600E", "MSI-H"], tumor=None, sources=["curated", "civic"])
     assert wider.recommendations, "CIViC has pan-cancer evidence for BRAF V600E"
     assert all(r.match.included_by == "all" for r in wider.recommendations)
 

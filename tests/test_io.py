@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from actionable.io import read_clinical, read_cna, read_fusions, read_maf, read_vcf, summarize_records
+from actionable.io import (
+    read_clinical,
+    read_cna,
+    read_fusions,
+    read_maf,
+    read_vcf,
+    summarize_records,
+)
 from actionable.io.maf import maf_change_text
 from actionable.io.vcf import NO_ANNOTATION_REASON, pick_consequence
 
@@ -80,9 +87,9 @@ def test_vep_vcf_picks_mane_and_splits_samples() -> None:
 
 
 def test_snpeff_vcf_without_samples_uses_file_name() -> None:
-    assert _rows(read_vcf(FIXTURES / "snpeff.vcf")) == [(4, "snpeff", "ok", "KRAS G12C")]
+    assert _rows(read_vcf(FIXTURES / "snpeff.vcf")) == [(5, "snpeff", "ok", "KRAS G12C")]
     assert _rows(read_vcf(FIXTURES / "snpeff.vcf", sample="PAT-9")) == [
-        (4, "PAT-9", "ok", "KRAS G12C")
+        (5, "PAT-9", "ok", "KRAS G12C")
     ]
 
 
@@ -111,7 +118,10 @@ def test_cna_matrix() -> None:
     ]
     only_deep = _rows(read_cna(FIXTURES / "cna.tsv", calls=frozenset({-2, 2})))
     assert [r[3] for r in only_deep] == [
-        "ERBB2 amplification", "ERBB2 amplification", "CDKN2A deletion", None
+        "ERBB2 amplification",
+        "ERBB2 amplification",
+        "CDKN2A deletion",
+        None,
     ]
 
 
@@ -138,8 +148,13 @@ def test_fusion_formats() -> None:
 def test_clinical_table() -> None:
     rows = list(read_clinical(FIXTURES / "clinical.tsv"))
     assert [(r.line, r.sample, r.tumor) for r in rows] == [
-        (2, "P1", "HGNEC"), (3, "P2", "COAD"), (4, "P3", "COAD"), (5, "P4", "LUAD"),
-        (6, "P5", None), (7, "P6", "PANEC"), (8, "P7", "PANEC"),
+        (2, "P1", "HGNEC"),
+        (3, "P2", "COAD"),
+        (4, "P3", "COAD"),
+        (5, "P4", "LUAD"),
+        (6, "P5", None),
+        (7, "P6", "PANEC"),
+        (8, "P7", "PANEC"),
     ]
     p1 = rows[0]
     assert p1.prior_therapies == ("carboplatin", "etoposide")
@@ -154,5 +169,6 @@ def test_clinical_csv_and_duplicates(tmp_path: Path) -> None:
     table.write_text("# cBioPortal header\nSAMPLE_ID,ONCOTREE_CODE\nA,MEL\nA,LUAD\n")
     rows = list(read_clinical(table))
     assert [(r.line, r.sample, r.tumor, r.error is None) for r in rows] == [
-        (3, "A", "MEL", True), (4, "A", None, False)
+        (3, "A", "MEL", True),
+        (4, "A", None, False),
     ]

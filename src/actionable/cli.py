@@ -221,18 +221,38 @@ examples:
 
 
 def _cohort_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--clinical", required=True, type=Path,
-                   help="clinical table (TSV/CSV): sample_id, tumor, panel, prior_therapies, "
-                   "treated_with, tmb, msi")
+    p.add_argument(
+        "--clinical",
+        required=True,
+        type=Path,
+        help="clinical table (TSV/CSV): sample_id, tumor, panel, prior_therapies, "
+        "treated_with, tmb, msi",
+    )
     p.add_argument("--maf", action="append", type=Path, help="MAF file (repeatable)")
-    p.add_argument("--vcf", action="append", type=Path,
-                   help="VEP- or SnpEff-annotated VCF (repeatable; one patient per sample column)")
-    p.add_argument("--cna", action="append", type=Path,
-                   help="discrete copy-number matrix, genes x samples (repeatable)")
-    p.add_argument("--fusions", action="append", type=Path,
-                   help="fusion list: STAR-Fusion, cBioPortal SV or PCGR (repeatable)")
-    p.add_argument("--threshold", default="2", choices=["1", "2", "3A", "3B", "4"],
-                   help="actionable = a sensitivity level this good or better (default: 2)")
+    p.add_argument(
+        "--vcf",
+        action="append",
+        type=Path,
+        help="VEP- or SnpEff-annotated VCF (repeatable; one patient per sample column)",
+    )
+    p.add_argument(
+        "--cna",
+        action="append",
+        type=Path,
+        help="discrete copy-number matrix, genes x samples (repeatable)",
+    )
+    p.add_argument(
+        "--fusions",
+        action="append",
+        type=Path,
+        help="fusion list: STAR-Fusion, cBioPortal SV or PCGR (repeatable)",
+    )
+    p.add_argument(
+        "--threshold",
+        default="2",
+        choices=["1", "2", "3A", "3B", "4"],
+        help="actionable = a sensitivity level this good or better (default: 2)",
+    )
     p.add_argument("--rules", type=Path, help="directory of rule files (default: bundled)")
     p.add_argument("--sources", help="comma-separated rule sources, e.g. curated,civic")
     p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default: 1)")
@@ -259,7 +279,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--tumor", "-t", help="tumor type: OncoTree code or free text (default: unknown)")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.add_argument("--rules", type=Path, help="directory of rule files (default: bundled)")
-    ev.add_argument("--sources", help="comma-separated rule sources, e.g. curated,civic")
+    ev.add_argument("--sources", help="comma-separated rule sources (default: curated; add civic)")
     ev.add_argument("--max-level", help="drop recommendations weaker than this level (e.g. 2)")
     ev.add_argument("--threshold", action="append", help="override a cut-off, e.g. TMB=16")
     ev.add_argument("--prior", action="append", help="a therapy already given (repeatable)")
@@ -300,8 +320,13 @@ def _parser() -> argparse.ArgumentParser:
     an.add_argument("--output", "-o", required=True, type=Path, help="annotated TSV to write")
     an.add_argument("--rules", type=Path, help="directory of rule files (default: bundled)")
     an.add_argument("--sources", help="comma-separated rule sources, e.g. curated,civic")
-    an.add_argument("--jobs", "-j", type=int, default=1,
-                    help="worker processes (uncompressed MAF only; default: 1)")
+    an.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        help="worker processes (uncompressed MAF only; default: 1)",
+    )
     an.set_defaults(func=_annotate)
 
     sc = commands.add_parser(
@@ -312,11 +337,15 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _cohort_options(sc)
-    sc.add_argument("--plot", action="append", type=Path,
-                    help="draw the funnel (.png or .svg; repeatable)")
+    sc.add_argument(
+        "--plot", action="append", type=Path, help="draw the funnel (.png or .svg; repeatable)"
+    )
     sc.add_argument("--json", action="store_true", help="print the funnel as JSON")
-    sc.add_argument("--with-reports", action="store_true",
-                    help="with --json: include every patient's full report")
+    sc.add_argument(
+        "--with-reports",
+        action="store_true",
+        help="with --json: include every patient's full report",
+    )
     sc.set_defaults(func=_screen)
 
     rp = commands.add_parser(

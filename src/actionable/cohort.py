@@ -34,6 +34,7 @@ and fusion inputs and the clinical biomarkers only, and a warning says so.
 from __future__ import annotations
 
 import functools
+import itertools
 import multiprocessing
 import os
 import sys
@@ -219,7 +220,8 @@ class Annotator:
         self.referenced_keys = frozenset(referenced)
         """Partitions that ``requires``/``excludes`` entries name: the patient context."""
         self.context: dict[str, set[Variant]] = defaultdict(set)
-        self._symbols: dict[str, str | None] = {}
+        self.symbol_cache: dict[str, str | None] = {k: k for k in self.rule_keys}
+        """Symbol as written -> approved symbol with rules, or ``None`` (bounded)."""
         self._memo = functools.lru_cache(maxsize=_MEMO_SIZE)(self._evaluate)
         for sample, record in self.clinical.items():
             for text in record.biomarkers:
@@ -229,16 +231,15 @@ class Annotator:
     def rule_symbol(self, symbol: str) -> str | None:
         """The approved symbol when the gene has rules, else ``None`` (cached per symbol,
         so aliases such as ``HER2`` still reach ``ERBB2`` rules)."""
-        if symbol in self.rule_keys:
-            return symbol
         try:
-            return self._symbols[symbol]
+            return self.symbol_cache[symbol]
         except KeyError:
             pass
-        found = _lookup_gene(symbol.strip()) if symbol.strip() else None
+        key = symbol.strip()
+        found = _lookup_gene(key) if key and not key.startswith("#") else None
         approved = found if isinstance(found, str) and found in self.rule_keys else None
-        if len(self._symbols) < 100_000:
-            self._symbols[symbol] = approved
+        if len(self.symbol_cache) < 200_000:
+            self.symbol_cache[symbol] = approved
         return approved
 
     def has_rules(self, symbol: str) -> bool:
@@ -270,9 +271,7 @@ class Annotator:
         context: frozenset[Variant],
     ) -> tuple[str, ...]:
         others = sorted((v for v in context if v != variant), key=str)
-        report = evaluate(
-            [variant, *others], tumor=tumor, rules=self.engine, prior_therapies=prior
-        )
+        report = evaluate([variant, *others], tumor=tumor, rules=self.engine, prior_therapies=prior)
         recs = [r for r in report.recommendations if variant in r.variants]
         return oncokb_columns(recs)
 
@@ -282,13 +281,19 @@ class Annotator:
         if record is None:
             if not self.clinical:
                 return None, (), ""
-            return None, (), (
-                f"sample {sample!r} is not in the clinical table: tumor unknown, "
-                "only tumor-agnostic rules were used"
+            return (
+                None,
+                (),
+                (
+                    f"sample {sample!r} is not in the clinical table: tumor unknown, "
+                    "only tumor-agnostic rules were used"
+                ),
             )
         if record.error:
-            return None, record.prior_therapies, (
-                f"clinical row {record.line}: {record.error}; tumor-agnostic rules only"
+            return (
+                None,
+                record.prior_therapies,
+                (f"clinical row {record.line}: {record.error}; tumor-agnostic rules only"),
             )
         return record.tumor, record.prior_therapies, ""
 
@@ -365,6 +370,9 @@ def _maf_header(handle: IO[str]) -> tuple[list[str], list[str], int]:
     return comments, [], number
 
 
+_MISSING = object()
+
+
 def _collect_maf_context(
     annotator: Annotator, lines: Iterable[str], columns: MafColumns
 ) -> dict[str, set[Variant]]:
@@ -373,14 +381,26 @@ def _collect_maf_context(
     if gi is None or si is None:
         return found
     hi, fi = columns.hgvsp_short, columns.hgvsp
-    referenced = annotator.is_referenced
+    known = annotator.symbol_cache
+    referenced = annotator.referenced_keys
+    rule_symbol = annotator.rule_symbol
     for line in lines:
+        if gi == 0:  # the usual MAF layout: the gene is the first column, no split needed
+            cut = line.find("\t")
+            symbol = line[:cut] if cut >= 0 else line.rstrip("\r\n")
+        else:
+            symbol = line.split("\t", gi + 1)[gi] if line.count("\t") >= gi else ""
+        approved = known.get(symbol, _MISSING)
+        if approved is _MISSING:
+            approved = rule_symbol(symbol)
+        if approved is None or approved not in referenced:
+            continue
         cells = line.rstrip("\r\n").split("\t")
-        if len(cells) <= max(gi, si) or not referenced(cells[gi]):
+        if len(cells) <= si:
             continue
         try:
             variant = parse_maf_change(
-                cells[gi],
+                symbol,
                 cells[hi] if hi is not None and hi < len(cells) else "",
                 cells[fi] if fi is not None and fi < len(cells) else "",
             )
@@ -399,36 +419,52 @@ def _annotate_lines(
     out: IO[str],
     progress: _Progress | None = None,
 ) -> Counter[str]:
-    """The per-row loop: kept lean, it is the whole cost of annotating a big MAF."""
+    """The per-row loop: kept lean, it is the whole cost of annotating a big MAF.
+
+    Rows of genes without rules (found from the first column without splitting the
+    line when the gene comes first, as in every MAF) are copied with empty columns.
+    """
     counts: Counter[str] = Counter()
     gi, si = columns.symbol, columns.sample
     hi, fi, ci = columns.hgvsp_short, columns.hgvsp, columns.classification
-    empty = "\t".join(_EMPTY)
-    rule_keys = annotator.rule_keys
+    empty_tail = "\t" + "\t".join(_EMPTY) + "\n"
+    known = annotator.symbol_cache
     rule_symbol = annotator.rule_symbol
     write = out.write
+    tabs = width - 1
     rows = with_rules = annotated = skipped = errors = 0
     number = first_line - 1
     for line in lines:
         number += 1
+        if gi == 0:
+            cut = line.find("\t")
+            symbol = line[:cut] if cut >= 0 else line.rstrip("\r\n")
+        else:
+            symbol = line.split("\t", gi + 1)[gi] if line.count("\t") >= gi else ""
+        approved = known.get(symbol, _MISSING)
+        if approved is _MISSING:
+            approved = rule_symbol(symbol)
         text = line.rstrip("\r\n")
-        if not text or text[0] == "#":
+        if approved is None:
+            if not text or text[0] == "#":
+                continue
+            rows += 1
+            missing = tabs - text.count("\t")
+            if missing > 0:
+                text += "\t" * missing
+            write(text + empty_tail)
+            if progress is not None and not rows % 100_000:
+                progress.update(rows)
             continue
         rows += 1
+        with_rules += 1
         cells = text.split("\t")
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))
             text = "\t".join(cells)
-        symbol = cells[gi] if gi is not None else ""
-        if symbol not in rule_keys and rule_symbol(symbol) is None:
-            write(f"{text}\t{empty}\n")
-            if progress is not None and not rows % 100_000:
-                progress.update(rows)
-            continue
-        with_rules += 1
         if ci is not None and cells[ci] in NON_CODING_CLASSES:
             skipped += 1
-            write(f"{text}\t{empty}\n")
+            write(text + empty_tail)
             continue
         sample = cells[si] if si is not None else None
         try:
@@ -463,7 +499,7 @@ def _chunk_offsets(path: Path, start: int, parts: int) -> list[tuple[int, int]]:
             if position > bounds[-1] and position < size:
                 bounds.append(position)
     bounds.append(size)
-    return list(zip(bounds[:-1], bounds[1:], strict=False))
+    return list(itertools.pairwise(bounds))
 
 
 def _read_range(path: Path, begin: int, end: int) -> Iterator[str]:
@@ -576,7 +612,7 @@ def annotate(
     out_path = Path(out)
     bar = _Progress("annotate rows", progress)
     piped = str(maf) == "-"
-    with (sys.stdin if piped else open_text(maf_path)) as handle:
+    with sys.stdin if piped else open_text(maf_path) as handle:
         comments, header, header_line = _maf_header(handle)
         if not header:
             raise ValueError(f"{maf}: no MAF header line")
@@ -607,14 +643,22 @@ def annotate(
             sink.write("\t".join([*header, *ANNOTATION_COLUMNS]) + "\n")
             if parallel:
                 counts = _annotate_parallel(
-                    annotator, maf_path, handle, columns, len(header), header_line,
-                    jobs, rules, sources, clinical_map, sink, need_context,
+                    annotator,
+                    maf_path,
+                    handle,
+                    columns,
+                    len(header),
+                    header_line,
+                    jobs,
+                    rules,
+                    sources,
+                    clinical_map,
+                    sink,
+                    need_context,
                 )
             else:
                 if need_context and not piped:
-                    annotator.merge_context(
-                        _collect_maf_context(annotator, handle, columns)
-                    )
+                    annotator.merge_context(_collect_maf_context(annotator, handle, columns))
                     handle.seek(0)
                     for _ in range(header_line):
                         handle.readline()
@@ -711,7 +755,14 @@ def _write_records(annotator: Annotator, records: Sequence[Record], target: Path
                 cols = annotator.columns(r.variant, r.sample)
             else:
                 cols = (*_EMPTY[:-1], _clean(r.reason or ""))
-            row = [r.sample or "", r.source, str(r.line), _clean(r.text), str(r.variant or ""), *cols]
+            row = [
+                r.sample or "",
+                r.source,
+                str(r.line),
+                _clean(r.text),
+                str(r.variant or ""),
+                *cols,
+            ]
             out.write("\t".join(row) + "\n")
 
 
@@ -852,7 +903,9 @@ def read_variant_files(
 
 
 def _evaluate_patient(
-    args: tuple[str, tuple[Variant, ...], str | None, tuple[str, ...], str | None, tuple[str, ...] | None],
+    args: tuple[
+        str, tuple[Variant, ...], str | None, tuple[str, ...], str | None, tuple[str, ...] | None
+    ],
 ) -> tuple[str, Report]:
     sample, variants, tumor, prior, rules, sources = args
     engine = _engine(rules, sources)
@@ -927,7 +980,9 @@ def screen(
         else:
             issue_counts[sample][f"{record.status}: {record.reason}"] += 1
             if len(issues[sample]) < 50:
-                issues[sample].append(f"{record.source}:{record.line}: {record.status}: {record.reason}")
+                issues[sample].append(
+                    f"{record.source}:{record.line}: {record.status}: {record.reason}"
+                )
     bar.done(number)
     for sample, n in sorted(unknown.items()):
         errors.append(f"sample {sample} has {n} variant rows but is not in the clinical table")
@@ -945,8 +1000,14 @@ def screen(
         listed = tuple(variants.get(sample, {}))
         biomarkers = tuple(parse_variant(t) for t in row.biomarkers)
         tasks.append(
-            (sample, listed + biomarkers, row.tumor if not row.error else None,
-             row.prior_therapies, rules_arg, source_arg)
+            (
+                sample,
+                listed + biomarkers,
+                row.tumor if not row.error else None,
+                row.prior_therapies,
+                rules_arg,
+                source_arg,
+            )
         )
     reports: dict[str, Report] = {}
     if jobs > 1 and len(tasks) > 1:
@@ -955,7 +1016,9 @@ def screen(
     else:
         engine = _engine(rules, sources)
         for sample, listed, tumor, prior, _, _ in tasks:
-            reports[sample] = evaluate(list(listed), tumor=tumor, rules=engine, prior_therapies=prior)
+            reports[sample] = evaluate(
+                list(listed), tumor=tumor, rules=engine, prior_therapies=prior
+            )
 
     patients: dict[str, Patient] = {}
     for sample, row in records.items():

@@ -451,6 +451,11 @@ class Matcher:
 
     def match(self, variants: Sequence[Variant]) -> list[frozenset[Any]]:
         """For each variant, the patterns it matched."""
+        patterns = self.compiled.patterns
+        return [frozenset(patterns[i] for i in h) for h in self.match_indices(variants)]
+
+    def match_indices(self, variants: Sequence[Variant]) -> list[frozenset[int]]:
+        """For each variant, the positions in ``compiled.patterns`` of the patterns it matched."""
         hits: list[set[int]] = [set() for _ in variants]
         routed: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
         for index, variant in enumerate(variants):
@@ -464,8 +469,7 @@ class Matcher:
                     self._ensure(bucket)
                     for rule_name, index in _run_bucket(bucket.name, items):
                         hits[index].update(self.compiled.groups[rule_name])
-        patterns = self.compiled.patterns
-        return [frozenset(patterns[i] for i in h) for h in hits]
+        return [frozenset(h) for h in hits]
 
 
 def _run_bucket(ruleset: str, items: Sequence[tuple[int, dict[str, Any]]]) -> list[tuple[str, int]]:
@@ -544,6 +548,10 @@ class Engine:
     def match(self, variants: Sequence[Variant]) -> list[frozenset[Any]]:
         """For each variant, the alteration patterns it matched."""
         return self.matcher.match(variants)
+
+    def match_indices(self, variants: Sequence[Variant]) -> list[frozenset[int]]:
+        """For each variant, the positions in ``compiled.patterns`` of the patterns it matched."""
+        return self.matcher.match_indices(variants)
 
     def __repr__(self) -> str:
         return f"Engine({self.name!r}, rules={len(self.rules)}, **{self.compiled.stats})"

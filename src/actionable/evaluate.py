@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -13,29 +13,42 @@ from . import drugs, tumors
 from ._resources import knowledgebase_dir
 from .engine import Engine
 from .models import Report, TumorType, Variant
-from .resolve import LEVELS_ALL, Options, resolve
+from .resolve import LEVELS_ALL, Options, RuleIndex, build_index, resolve
 from .variants import parse_variants
 
 __all__ = ["default_engine", "evaluate", "kb_version"]
 
 _default_lock = threading.Lock()
-_engines: dict[tuple[str, ...] | None, Engine] = {}
+_engines: dict[tuple[str, ...], Engine] = {}
+
+
+DEFAULT_SOURCES: tuple[str, ...] = ("curated",)
+"""Rule sources used when ``evaluate`` is not told otherwise. Imported CIViC rules are
+bundled but opt-in (``sources=["curated", "civic"]``): their evidence is mostly at
+levels 3A-4 and pan-cancer, which a tumor board should ask for, not receive unasked."""
 
 
 def default_engine(sources: Iterable[str] | None = None) -> Engine:
-    """The engine over the bundled rules (loaded once per process and source set).
+    """The engine over the bundled rules of ``sources`` (default :data:`DEFAULT_SOURCES`),
+    loaded once per process and source set.
 
     >>> from actionable.evaluate import default_engine
     >>> default_engine() is default_engine()
     True
     """
-    key = tuple(sorted(set(sources))) if sources is not None else None
+    key = tuple(sorted(set(sources if sources is not None else DEFAULT_SOURCES)))
     with _default_lock:
         engine = _engines.get(key)
         if engine is None:
             engine = Engine.load(None, key)
             _engines[key] = engine
         return engine
+
+
+@lru_cache(maxsize=16)
+def _index(engine: Engine) -> RuleIndex:
+    # Built once per engine; engines hash by identity.
+    return build_index(engine.compiled.patterns, engine.rules)
 
 
 @cache
@@ -67,8 +80,8 @@ def evaluate(
     :class:`TumorType`, or ``None`` when unknown (only tumor-agnostic rules apply).
 
     Options: ``rules`` (a directory of rule files or an :class:`Engine`; default the
-    bundled rules), ``sources`` (``["curated"]``, ``["curated", "civic"]``; default
-    all bundled sources), ``thresholds`` (``{"TMB": 16}`` overrides a rule's cut-off),
+    bundled rules), ``sources`` (``["curated"]``, the default, or
+    ``["curated", "civic"]`` to add the imported CIViC rules), ``thresholds`` (``{"TMB": 16}`` overrides a rule's cut-off),
     ``max_level`` (drop recommendations weaker than this level), ``prior_therapies``
     (drug, brand or regimen names; matching recommendations are marked and ranked
     after others of the same level).
@@ -101,9 +114,9 @@ def evaluate(
         max_level=max_level,
         prior_therapies=drugs.parse_therapies(prior_therapies),
     )
-    hits = engine.match(parsed)
+    hits = engine.match_indices(parsed)
     recommendations, unmatched, warnings = resolve(
-        engine.rules_by_pattern, hits, parsed, resolved_tumor, options
+        _index(engine), hits, parsed, resolved_tumor, options
     )
     version, date = kb_version()
     return Report(

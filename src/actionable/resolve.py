@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import yaml
@@ -24,6 +24,7 @@ from .models import (
     MatchDetail,
     Recommendation,
     Therapy,
+    TumorContext,
     TumorMatch,
     TumorType,
     Unmatched,
@@ -31,7 +32,7 @@ from .models import (
 )
 from .rules import Pattern, Rule, gene_role
 
-__all__ = ["Candidate", "Options", "level_rank", "resolve"]
+__all__ = ["Candidate", "Options", "RuleIndex", "build_index", "level_rank", "resolve"]
 
 SENSITIVITY_ORDER = ("1", "2", "3A", "3B", "4")
 LEVELS_ALL = ("1", "2", "3A", "3B", "4", "R1", "R2")
@@ -130,6 +131,13 @@ def _origin_ok(rule: Rule, variant: Variant, notes: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
+def _tumor_match(context: TumorContext, tumor: TumorType | None) -> TumorMatch:
+    # Thousands of rules share a few hundred contexts and a patient has one tumor: the
+    # answer (with its sentences) is computed once per pair. lru_cache is thread-safe.
+    return tumors.match(context, tumor)
+
+
 # Biomarker states that select patients by absence (pMMR/MSS endometrial cancer for
 # lenvatinib + pembrolizumab) say nothing about other tumor types.
 _NON_PROPAGATING_PATTERNS = frozenset({"MSS", "pMMR"})
@@ -137,7 +145,7 @@ _NON_PROPAGATING_PATTERNS = frozenset({"MSS", "pMMR"})
 
 def _tumor_step(rule: Rule, tumor: TumorType | None, pattern: Pattern) -> tuple[TumorMatch, bool]:
     """The tumor match, and whether the rule is offered off-label at 3B."""
-    result = tumors.match(rule.tumor, tumor)
+    result = _tumor_match(rule.tumor, tumor)
     if result.matched or tumor is None or pattern.alteration in _NON_PROPAGATING_PATTERNS:
         return result, False
     specific = not (set(rule.tumor.include) & _GROUPS)
@@ -154,45 +162,106 @@ def _tumor_step(rule: Rule, tumor: TumorType | None, pattern: Pattern) -> tuple[
     return result, False
 
 
+@dataclass(frozen=True)
+class RuleIndex:
+    """Rules addressed by the integer ids of their patterns, as the engine reports them.
+
+    Built once per rule set (:func:`build_index`); resolving then works on small
+    integers instead of hashing pattern models.
+    """
+
+    patterns: tuple[Pattern, ...]
+    rules_by_pattern: Mapping[int, tuple[Rule, ...]]
+    excluding: Mapping[str, frozenset[int]]
+    requires: Mapping[str, tuple[frozenset[int], ...]]
+    excludes: Mapping[str, tuple[frozenset[int], ...]]
+    order: tuple[tuple[bool, str], ...]
+    """Per pattern: exact patterns first, then by text (the order rules are considered)."""
+
+
+def build_index(patterns: Sequence[Pattern], rules: Iterable[Rule]) -> RuleIndex:
+    """Index rules by the position of their patterns in ``patterns``.
+
+    >>> from actionable.evaluate import default_engine
+    >>> engine = default_engine(["curated"])
+    >>> index = build_index(engine.compiled.patterns, engine.rules)
+    >>> len(index.patterns) == len(engine.compiled.patterns)
+    True
+    """
+    position = {p: i for i, p in enumerate(patterns)}
+    by_pattern: dict[int, list[Rule]] = defaultdict(list)
+    excluding: dict[str, frozenset[int]] = {}
+    requires: dict[str, tuple[frozenset[int], ...]] = {}
+    excludes: dict[str, tuple[frozenset[int], ...]] = {}
+    for rule in rules:
+        for p in rule.patterns:
+            by_pattern[position[p]].append(rule)
+        excluding[rule.id] = frozenset(position[p] for p in rule.excluding)
+        requires[rule.id] = tuple(frozenset(position[p] for p in e) for e in rule.requires)
+        excludes[rule.id] = tuple(frozenset(position[p] for p in e) for e in rule.excludes)
+    return RuleIndex(
+        patterns=tuple(patterns),
+        rules_by_pattern={i: tuple(rs) for i, rs in by_pattern.items()},
+        excluding=excluding,
+        requires=requires,
+        excludes=excludes,
+        order=tuple((p.granularity != "exact", p.text) for p in patterns),
+    )
+
+
+class _Blocked:
+    """Why rules did not apply to a variant, kept cheap: most are never shown."""
+
+    def __init__(self) -> None:
+        self.reasons: dict[int, list[str]] = defaultdict(list)
+        # variant -> tumor codes that have rules for it elsewhere (summarised, not listed)
+        self.elsewhere: dict[int, dict[str, None]] = defaultdict(dict)
+
+    def add(self, index: int, reason: str) -> None:
+        self.reasons[index].append(reason)
+
+    def other_tumors(self, index: int, rule: Rule) -> None:
+        for code in rule.tumor.include:
+            self.elsewhere[index][code] = None
+
+    def describe(self, index: int) -> list[str]:
+        out = list(dict.fromkeys(self.reasons.get(index, ())))
+        codes = list(self.elsewhere.get(index, {}))
+        if codes:
+            shown = ", ".join(codes[:8]) + (f" and {len(codes) - 8} more" if len(codes) > 8 else "")
+            out.append(f"rules for it apply to other tumor types only ({shown})")
+        return out
+
+
 def resolve(
-    rules_by_pattern: Mapping[Pattern, Sequence[Rule]],
-    hits: Sequence[frozenset[Pattern]],
+    index: RuleIndex,
+    hits: Sequence[frozenset[int]],
     variants: Sequence[Variant],
     tumor: TumorType | None,
     options: Options,
 ) -> tuple[list[Recommendation], list[Unmatched], list[str]]:
-    """Turn pattern hits into recommendations, unmatched variants and warnings."""
+    """Turn pattern hits (pattern positions per variant) into recommendations,
+    unmatched variants and warnings."""
     warnings: list[str] = []
     # Which variants matched a pattern: used for requires/excludes/excluding.
-    matched_by: dict[Pattern, set[int]] = defaultdict(set)
-    for index, patterns in enumerate(hits):
-        for pattern in patterns:
-            matched_by[pattern].add(index)
+    matched_by: dict[int, set[int]] = defaultdict(set)
+    for number, found in enumerate(hits):
+        for pattern in found:
+            matched_by[pattern].add(number)
 
     candidates: list[Candidate] = []
-    blocked: dict[int, list[str]] = defaultdict(list)
+    blocked = _Blocked()
     # (variant, therapy) pairs whose rule explicitly excludes this tumor.
     exclusions: dict[tuple[int, frozenset[str]], str] = {}
-    for index, patterns in enumerate(hits):
-        variant = variants[index]
+    context = _Context(index, matched_by, variants, tumor, options, blocked, exclusions)
+    for number, found in enumerate(hits):
         seen_rules: set[str] = set()
-        for pattern in sorted(patterns, key=lambda p: (p.granularity != "exact", p.text)):
-            for rule in rules_by_pattern.get(pattern, ()):
+        for pattern in sorted(found, key=index.order.__getitem__):
+            for rule in index.rules_by_pattern.get(pattern, ()):
                 if rule.id in seen_rules:
                     continue
                 seen_rules.add(rule.id)
-                candidate = _consider(
-                    rule,
-                    index,
-                    variant,
-                    pattern,
-                    matched_by,
-                    variants,
-                    tumor,
-                    options,
-                    blocked,
-                    exclusions,
-                )
+                candidate = _consider(context, rule, number, index.patterns[pattern])
                 if candidate is not None:
                     candidates.append(candidate)
 
@@ -206,7 +275,7 @@ def resolve(
 
     covered = {i for i, v in enumerate(variants) for r in recommendations if r.variant is v}
     unmatched = [
-        Unmatched(variant=v, reason=_unmatched_reason(v, blocked.get(i, [])))
+        Unmatched(variant=v, reason=_unmatched_reason(v, blocked.describe(i)))
         for i, v in enumerate(variants)
         if i not in covered
     ]
@@ -218,65 +287,74 @@ def resolve(
     return recommendations, unmatched, warnings
 
 
-def _consider(
-    rule: Rule,
-    index: int,
-    variant: Variant,
-    pattern: Pattern,
-    matched_by: Mapping[Pattern, set[int]],
-    variants: Sequence[Variant],
-    tumor: TumorType | None,
-    options: Options,
-    blocked: dict[int, list[str]],
-    exclusions: dict[tuple[int, frozenset[str]], str],
-) -> Candidate | None:
+@dataclass(frozen=True)
+class _Context:
+    """What every rule check of one evaluation needs."""
+
+    index: RuleIndex
+    matched_by: Mapping[int, set[int]]
+    variants: Sequence[Variant]
+    tumor: TumorType | None
+    options: Options
+    blocked: _Blocked
+    exclusions: dict[tuple[int, frozenset[str]], str]
+
+    def found(self, entry: frozenset[int]) -> list[int]:
+        return sorted({i for p in entry for i in self.matched_by.get(p, ())})
+
+
+def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candidate | None:
+    variant = ctx.variants[index]
+    blocked = ctx.blocked
     notes: list[str] = []
-    if any(index in matched_by.get(p, ()) for p in rule.excluding):
-        blocked[index].append(f"rule {rule.id} excludes {variant.alteration}")
+    if any(index in ctx.matched_by.get(p, ()) for p in ctx.index.excluding[rule.id]):
+        blocked.add(index, f"rule {rule.id} excludes {variant.alteration}")
         return None
-    if not _threshold_ok(pattern, variant, options, notes):
-        blocked[index].append(notes[-1] if notes else f"{variant} does not meet rule {rule.id}")
+    if not _threshold_ok(pattern, variant, ctx.options, notes):
+        blocked.add(index, notes[-1] if notes else f"{variant} does not meet rule {rule.id}")
         return None
     if not _origin_ok(rule, variant, notes):
-        blocked[index].append(f"rule {rule.id} applies to {rule.origin} variants only")
+        blocked.add(index, f"rule {rule.id} applies to {rule.origin} variants only")
         return None
     partners: list[int] = []
-    for entry in rule.requires:
-        found = sorted({i for p in entry for i in matched_by.get(p, ())})
+    for entry, spec in zip(ctx.index.requires[rule.id], rule.requires, strict=True):
+        found = ctx.found(entry)
         if not found:
-            blocked[index].append(
+            blocked.add(
+                index,
                 f"rule {rule.id} ({rule.therapy_name}) also needs "
-                f"{' or '.join(str(p) for p in entry)}, not reported"
+                f"{' or '.join(str(p) for p in spec)}, not reported",
             )
             return None
         partners.extend(found)
         notes.append(
-            f"the rule requires {entry[0]}: present as "
-            + ", ".join(str(variants[i]) for i in found)
+            f"the rule requires {spec[0]}: present as "
+            + ", ".join(str(ctx.variants[i]) for i in found)
         )
-    for entry in rule.excludes:
-        found = sorted({i for p in entry for i in matched_by.get(p, ())})
+    for entry, spec in zip(ctx.index.excludes[rule.id], rule.excludes, strict=True):
+        found = ctx.found(entry)
         if found:
-            blocked[index].append(
+            blocked.add(
+                index,
                 f"rule {rule.id} ({rule.therapy_name}, level {rule.level}) does not apply: "
-                f"{', '.join(str(variants[i]) for i in found)} is present and the rule "
-                f"requires no {entry[0]}"
+                f"{', '.join(str(ctx.variants[i]) for i in found)} is present and the rule "
+                f"requires no {spec[0]}",
             )
             return None
-        notes.append(f"the rule requires no {entry[0]}: none reported; confirm the gene was tested")
-    tumor_match, off_label = _tumor_step(rule, tumor, pattern)
+        notes.append(f"the rule requires no {spec[0]}: none reported; confirm the gene was tested")
+    tumor_match, off_label = _tumor_step(rule, ctx.tumor, pattern)
     if not tumor_match.matched and not off_label:
         if tumor_match.excluded_by:
-            exclusions[(index, _therapy_key(rule))] = (
+            ctx.exclusions[(index, _therapy_key(rule))] = (
                 f"rule {rule.id} excludes {tumor_match.excluded_by}"
             )
-            blocked[index].append(
+            blocked.add(
+                index,
                 f"rule {rule.id} ({rule.therapy_name}, level {rule.level}) excludes "
-                f"{tumor_match.excluded_by}"
+                f"{tumor_match.excluded_by}",
             )
         else:
-            where = ", ".join(rule.tumor.include)
-            blocked[index].append(f"rule {rule.id} ({rule.therapy_name}) applies to {where} only")
+            blocked.other_tumors(index, rule)
         return None
     level = "3B" if off_label else rule.level
     return Candidate(
@@ -293,7 +371,7 @@ def _consider(
 
 def _drop_contradicted_propagation(
     candidates: list[Candidate],
-    blocked: dict[int, list[str]],
+    blocked: _Blocked,
     exclusions: Mapping[tuple[int, frozenset[str]], str],
 ) -> list[Candidate]:
     """Off-label 3B offers must not contradict or repeat what is known for this tumor.
@@ -318,8 +396,9 @@ def _drop_contradicted_propagation(
             if other.rule.effect == "resistance" and drugs & _therapy_key(other.rule):
                 why = why or f"rule {other.rule.id} predicts resistance in this tumor"
         if why:
-            blocked[c.variant_index].append(
-                f"{c.rule.therapy_name} is not offered off-label from rule {c.rule.id}: {why}"
+            blocked.add(
+                c.variant_index,
+                f"{c.rule.therapy_name} is not offered off-label from rule {c.rule.id}: {why}",
             )
             continue
         if any(

@@ -730,7 +730,12 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
 
 
 def _rule_files(directory: Path) -> Iterator[Path]:
-    yield from sorted(p for p in directory.rglob("*.yaml") if p.is_file())
+    # Hidden files and folders (editor swap files, an importer's half-written output)
+    # are never rules.
+    for path in sorted(directory.rglob("*.yaml")):
+        parts = path.relative_to(directory).parts
+        if path.is_file() and not any(part.startswith(".") for part in parts):
+            yield path
 
 
 def load_rules(

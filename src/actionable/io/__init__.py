@@ -111,9 +111,7 @@ def open_text(path: str | Path) -> IO[str]:
     return open(p, encoding="utf-8", newline="")
 
 
-def _table_rows(
-    handle: IO[str], delimiter: str = "\t"
-) -> Iterator[tuple[int, list[str]]]:
+def _table_rows(handle: IO[str], delimiter: str = "\t") -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for every non-comment, non-blank line of a table."""
     reader = csv.reader(handle, delimiter=delimiter, quoting=csv.QUOTE_NONE, strict=False)
     for cells in reader:

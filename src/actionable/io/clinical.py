@@ -131,7 +131,9 @@ def _record(
     biomarkers: list[str] = []
     tmb, msi = get("tmb"), get("msi")
     if tmb:
-        biomarkers.append(f"TMB {tmb}" + ("" if "mb" in tmb.lower() else " mut/Mb") if _NUMBER.match(tmb) else tmb)
+        biomarkers.append(
+            f"TMB {tmb}" + ("" if "mb" in tmb.lower() else " mut/Mb") if _NUMBER.match(tmb) else tmb
+        )
     if msi:
         biomarkers.append(msi)
     for text in biomarkers:

@@ -12,7 +12,8 @@ PCGR examples) are not gene-level: they yield one ``error`` record saying so.
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "cna.tsv"
 >>> _ = p.write_text("Hugo_Symbol\\tP1\\tP2\\nERBB2\\t2\\t0\\nCDKN2A\\t-2\\tx\\n")
 >>> [(r.line, r.sample, r.status, str(r.variant)) for r in read_cna(p)]
-[(2, 'P1', 'ok', 'ERBB2 amplification'), (3, 'P1', 'ok', 'CDKN2A deletion'), (3, 'P2', 'error', 'None')]
+[(2, 'P1', 'ok', 'ERBB2 amplification'), (3, 'P1', 'ok', 'CDKN2A deletion'),
+ (3, 'P2', 'error', 'None')]
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ _GENE_COLUMNS = ("hugo_symbol", "gene symbol", "gene")
 _ANNOTATION_COLUMNS = frozenset({"entrez_gene_id", "locus id", "cytoband", "cytoband_id"})
 
 
-def read_cna(path: str | Path, *, calls: frozenset[int] = frozenset({-2, -1, 1, 2})) -> Iterator[Record]:
+def read_cna(
+    path: str | Path, *, calls: frozenset[int] = frozenset({-2, -1, 1, 2})
+) -> Iterator[Record]:
     """Yield one :class:`~actionable.io.Record` per called (non-zero) cell.
 
     ``calls`` limits which values are reported, e.g. ``frozenset({-2, 2})`` for deep
@@ -88,14 +91,22 @@ def _row(
             number = float(raw)
         except ValueError:
             yield Record(
-                source, line, sample, text=f"{gene} {raw}", status="error",
+                source,
+                line,
+                sample,
+                text=f"{gene} {raw}",
+                status="error",
                 reason=f"copy-number value {raw!r} is not one of -2, -1, 0, 1, 2",
             )
             continue
         value = int(number)
         if value != number or not -2 <= value <= 2:
             yield Record(
-                source, line, sample, text=f"{gene} {raw}", status="error",
+                source,
+                line,
+                sample,
+                text=f"{gene} {raw}",
+                status="error",
                 reason=f"copy-number value {raw!r} is not one of -2, -1, 0, 1, 2",
             )
             continue

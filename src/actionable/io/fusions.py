@@ -52,9 +52,14 @@ def read_fusions(path: str | Path, sample: str | None = None) -> Iterator[Record
                 if cells[0].startswith("##"):
                     continue
                 cols = _index(cells)
-                if not any(k in cols for k in ("fusionname", "fusiongene", "site1_hugo_symbol", "fusion")):
+                if not any(
+                    k in cols for k in ("fusionname", "fusiongene", "site1_hugo_symbol", "fusion")
+                ):
                     yield Record(
-                        source, line, None, status="error",
+                        source,
+                        line,
+                        None,
+                        status="error",
                         reason="unknown fusion format: expected a #FusionName (STAR-Fusion), "
                         "FusionGene (PCGR), Site1_Hugo_Symbol/Site2_Hugo_Symbol (cBioPortal SV) "
                         "or Fusion (cBioPortal) column",
@@ -90,7 +95,11 @@ def _fusion_record(
             five, _, three = text.partition("-")
     if not five or not three:
         return Record(
-            source, line, sample, text=text, status="error",
+            source,
+            line,
+            sample,
+            text=text,
+            status="error",
             reason=f"fusion {text!r} does not name two genes (write GENE5--GENE3)",
         )
     try:

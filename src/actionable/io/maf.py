@@ -102,9 +102,7 @@ class MafColumns:
     @property
     def interpretable(self) -> bool:
         """Whether the file has a gene and a protein change column at all."""
-        return self.symbol is not None and (
-            self.hgvsp_short is not None or self.hgvsp is not None
-        )
+        return self.symbol is not None and (self.hgvsp_short is not None or self.hgvsp is not None)
 
 
 def maf_change_text(hgvsp_short: str, hgvsp: str = "") -> str:
@@ -195,7 +193,9 @@ def _row_record(
         return Record(source, line, None, text=text, status="error", reason="no sample barcode")
     klass = _cell(cells, columns.classification)
     if klass in NON_CODING_CLASSES or (klass == "Splice_Region" and not (short or full)):
-        return Record(source, line, sample, text=text, status="skipped", reason=f"non-coding: {klass}")
+        return Record(
+            source, line, sample, text=text, status="skipped", reason=f"non-coding: {klass}"
+        )
     if not symbol:
         return Record(source, line, sample, text=text, status="error", reason="no Hugo_Symbol")
     try:

@@ -193,7 +193,9 @@ def _record(
             reason = f"no protein change ({consequence})"
         return Record(source, line, sample, text=text, status="skipped", reason=reason)
     if change.endswith("=") or "synonymous" in consequence:
-        return Record(source, line, sample, text=text, status="skipped", reason="non-coding: synonymous")
+        return Record(
+            source, line, sample, text=text, status="skipped", reason="non-coding: synonymous"
+        )
     try:
         variant = parse_variant(change, gene=symbol or None)
     except VariantParseError as error:

@@ -84,7 +84,9 @@ def write_reports(
             if patient is None or patient.report is None:
                 continue
             target = folder / (_safe_name(sample) + suffix)
-            target.write_text(render(patient, kb=(funnel.kb_version, funnel.kb_date)), encoding="utf-8")
+            target.write_text(
+                render(patient, kb=(funnel.kb_version, funnel.kb_date)), encoding="utf-8"
+            )
             written.append(target)
         target = folder / ("index" + suffix)
         target.write_text(index(funnel), encoding="utf-8")

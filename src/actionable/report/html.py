@@ -70,9 +70,7 @@ def _recommendation(number: int, rec: Recommendation) -> str:
         flags.append("previously received")
     if rec.conflicts:
         flags.append("conflicts: " + ", ".join(rec.conflicts))
-    flag_html = (
-        f' <span class="muted">[{escape("; ".join(flags))}]</span>' if flags else ""
-    )
+    flag_html = f' <span class="muted">[{escape("; ".join(flags))}]</span>' if flags else ""
     rationale = "".join(f"<li>{escape(s)}</li>" for s in rec.rationale)
     citations = "".join(_citation(c) for c in rec.evidence)
     return (
@@ -121,8 +119,10 @@ def render_html(item: Patient | Report, *, kb: tuple[str, str] | None = None) ->
     if report is None:
         parts.append("<p>No evaluation: the patient was not sequenced.</p>")
     else:
-        parts.append("<h2>Variants</h2><table><tr><th>Alteration</th><th>Kind</th>"
-                     "<th>Origin</th><th>As reported</th></tr>")
+        parts.append(
+            "<h2>Variants</h2><table><tr><th>Alteration</th><th>Kind</th>"
+            "<th>Origin</th><th>As reported</th></tr>"
+        )
         parts.extend(
             f"<tr><td>{escape(str(v))}</td><td>{escape(v.kind)}</td>"
             f"<td>{escape(v.origin)}</td><td>{escape(v.text)}</td></tr>"

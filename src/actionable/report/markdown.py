@@ -41,7 +41,9 @@ def render_markdown(item: Patient | Report, *, kb: tuple[str, str] | None = None
         lines.append(f"- Tumor type: {_md(str(report.tumor) if report.tumor else 'unknown')}")
     if patient is not None:
         lines.append(f"- NGS panel: {_md(patient.panel or 'not given')}")
-        lines.append(f"- Prior therapies: {_md('; '.join(patient.prior_therapies) or 'none given')}")
+        lines.append(
+            f"- Prior therapies: {_md('; '.join(patient.prior_therapies) or 'none given')}"
+        )
         lines.append(f"- Treated with: {_md('; '.join(patient.treated_with) or 'none given')}")
     lines.append("")
     if report is None:
@@ -61,7 +63,9 @@ def render_markdown(item: Patient | Report, *, kb: tuple[str, str] | None = None
             for c in rec.evidence:
                 link = citation_link(c.pmid)
                 text = _md(str(c))
-                lines.append(f"    - evidence: [{text}]({link})" if link else f"    - evidence: {text}")
+                lines.append(
+                    f"    - evidence: [{text}]({link})" if link else f"    - evidence: {text}"
+                )
         if not report.recommendations:
             lines.append("No targeted therapy at any level.")
         lines += ["", "## Variants without a targeted therapy", ""]

@@ -48,8 +48,16 @@ def plot_funnel(funnel: Funnel, path: str | Path, *, title: str | None = None) -
         y = len(stages) - 1 - row
         axes.barh(y, width, left=(1 - width) / 2, height=0.7, color=_COLOURS[row])
         label = _LABELS[stage].format(threshold=funnel.threshold)
-        axes.text(0.5, y, f"{label}\nn = {n}", ha="center", va="center",
-                  color="white" if row else "black", fontsize=10, fontweight="bold")
+        axes.text(
+            0.5,
+            y,
+            f"{label}\nn = {n}",
+            ha="center",
+            va="center",
+            color="white" if row else "black",
+            fontsize=10,
+            fontweight="bold",
+        )
     axes.set_xlim(0, 1)
     axes.set_ylim(-0.6, len(stages) - 0.4)
     axes.axis("off")

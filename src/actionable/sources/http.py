@@ -196,15 +196,29 @@ class JsonClient:
         return f"JsonClient({self.base_url!r}, source={self.source!r})"
 
     def url(self, path: str) -> str:
-        """The full URL of ``path`` under the base URL."""
+        """The full URL of ``path`` under the base URL.
+
+        >>> client = JsonClient("https://www.oncokb.org/api/v1/", session=requests.Session())
+        >>> client.url("utils/x")
+        'https://www.oncokb.org/api/v1/utils/x'
+        """
         return f"{self.base_url}/{path.lstrip('/')}" if path else self.base_url
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        """GET ``path`` and return the parsed JSON body."""
+        """GET ``path`` and return the parsed JSON body.
+
+        >>> JsonClient("https://www.oncokb.org/api/v1").get_json("info")  # doctest: +SKIP
+        {'dataVersion': {...}, ...}
+        """
         return self._request("GET", path, params=dict(params or {}))
 
     def post_json(self, path: str, payload: Any) -> Any:
-        """POST ``payload`` as JSON to ``path`` and return the parsed JSON body."""
+        """POST ``payload`` as JSON to ``path`` and return the parsed JSON body.
+
+        >>> JsonClient("https://civicdb.org/api/graphql").post_json(
+        ...     "", {"query": "{ __typename }"})  # doctest: +SKIP
+        {'data': {'__typename': 'Query'}}
+        """
         return self._request("POST", path, payload=payload)
 
     # ----------------------------------------------------------------- internals

@@ -240,7 +240,12 @@ class OncoKBClient:
 
     def annotate(self, gene: str, alteration: str, tumor_type: str | None = None) -> dict[str, Any]:
         """The raw ``IndicatorQueryResp`` for one protein change (``tumor_type``: an
-        OncoTree code or name, optional)."""
+        OncoTree code or name, optional).
+
+        >>> answer = OncoKBClient().annotate("BRAF", "V600E", "MEL")  # doctest: +SKIP
+        >>> answer["highestSensitiveLevel"]  # doctest: +SKIP
+        'LEVEL_1'
+        """
         if not self._token:
             raise SourceError(
                 "OncoKB needs an API token: set ONCOKB_API_TOKEN "
@@ -263,6 +268,10 @@ class OncoKBClient:
         ``source: oncokb`` :class:`RuleFile`, and the treatments that were skipped.
 
         Raises :class:`SourceError` when OncoKB lists no convertible treatment.
+
+        >>> rule_file, skipped = OncoKBClient().rules_for("BRAF", "V600E", "MEL")  # doctest: +SKIP
+        >>> rule_file.rules[0].level  # doctest: +SKIP
+        '1'
         """
         answer = self.annotate(gene, alteration, tumor_type)
         rules, skipped = rules_from_annotation(answer)
