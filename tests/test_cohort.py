@@ -72,7 +72,8 @@ def test_annotate_columns_and_counts(tmp_path: Path, engine: Engine) -> None:
     assert braf["LEVEL_2"] == ""  # the NEC level-2 rule supports the level-1 one (merged)
     assert braf["ACTIONABLE_RULE_IDS"] == "fx-braf-v600e-solid,fx-braf-v600e-crc"
     assert braf["RATIONALE"].split("|")[0] == (
-        "LEVEL_1 dabrafenib + trametinib: BRAF V600E matches rule fx-braf-v600e-solid (exact: V600E)"
+        "LEVEL_1 dabrafenib + trametinib: "
+        "BRAF V600E matches rule fx-braf-v600e-solid (exact: V600E)"
     )
     kras_crc = rows[2]
     assert (kras_crc["HIGHEST_LEVEL"], kras_crc["LEVEL_R1"]) == ("LEVEL_R1", "cetuximab")
@@ -200,3 +201,16 @@ def test_funnel_validation() -> None:
         "actionable": 0,
         "treated": 0,
     }
+
+
+def test_annotate_gzip_input_falls_back_to_one_process(tmp_path: Path, engine: Engine) -> None:
+    import gzip
+
+    packed = tmp_path / "cohort.maf.gz"
+    packed.write_bytes(gzip.compress((FIXTURES / "cohort.maf").read_bytes()))
+    plain, zipped = tmp_path / "plain.tsv", tmp_path / "zipped.tsv"
+    clinical = FIXTURES / "clinical.tsv"
+    annotate(FIXTURES / "cohort.maf", plain, clinical=clinical, rules=engine)
+    summary = annotate(packed, zipped, clinical=clinical, rules=engine, jobs=2)
+    assert summary.warnings == ("--jobs needs an uncompressed MAF file; annotated in one process",)
+    assert zipped.read_text() == plain.read_text()

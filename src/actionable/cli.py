@@ -276,7 +276,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog='example: actionable evaluate "BRAF V600E" "TP53 R213*" --tumor "colon NEC"',
     )
     ev.add_argument("variants", nargs="+", help='alterations, e.g. "BRAF V600E" "TMB 12 mut/Mb"')
-    ev.add_argument("--tumor", "-t", help="tumor type: OncoTree code or free text (default: unknown)")
+    ev.add_argument(
+        "--tumor", "-t", help="tumor type: OncoTree code or free text (default: unknown)"
+    )
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.add_argument("--rules", type=Path, help="directory of rule files (default: bundled)")
     ev.add_argument("--sources", help="comma-separated rule sources (default: curated; add civic)")

@@ -81,7 +81,8 @@ def evaluate(
 
     Options: ``rules`` (a directory of rule files or an :class:`Engine`; default the
     bundled rules), ``sources`` (``["curated"]``, the default, or
-    ``["curated", "civic"]`` to add the imported CIViC rules), ``thresholds`` (``{"TMB": 16}`` overrides a rule's cut-off),
+    ``["curated", "civic"]`` to add the imported CIViC rules), ``thresholds``
+    (``{"TMB": 16}`` overrides a rule's cut-off),
     ``max_level`` (drop recommendations weaker than this level), ``prior_therapies``
     (drug, brand or regimen names; matching recommendations are marked and ranked
     after others of the same level).

@@ -21,6 +21,7 @@ import yaml
 from . import tumors
 from ._resources import knowledgebase_dir
 from .models import (
+    Citation,
     MatchDetail,
     Recommendation,
     Therapy,
@@ -29,6 +30,7 @@ from .models import (
     TumorType,
     Unmatched,
     Variant,
+    trusted,
 )
 from .rules import Pattern, Rule, gene_role
 
@@ -87,8 +89,13 @@ class Candidate:
     sentences: list[str]
 
 
+@lru_cache(maxsize=8192)
+def _drug_set(therapy: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(therapy)
+
+
 def _therapy_key(rule: Rule) -> frozenset[str]:
-    return frozenset(rule.therapy)
+    return _drug_set(rule.therapy)
 
 
 def _describe_pattern(variant: Variant, rule: Rule, pattern: Pattern) -> str:
@@ -143,9 +150,10 @@ def _tumor_match(context: TumorContext, tumor: TumorType | None) -> TumorMatch:
 _NON_PROPAGATING_PATTERNS = frozenset({"MSS", "pMMR"})
 
 
-def _tumor_step(rule: Rule, tumor: TumorType | None, pattern: Pattern) -> tuple[TumorMatch, bool]:
+def _tumor_step(
+    rule: Rule, tumor: TumorType | None, pattern: Pattern, result: TumorMatch
+) -> tuple[TumorMatch, bool]:
     """The tumor match, and whether the rule is offered off-label at 3B."""
-    result = _tumor_match(rule.tumor, tumor)
     if result.matched or tumor is None or pattern.alteration in _NON_PROPAGATING_PATTERNS:
         return result, False
     specific = not (set(rule.tumor.include) & _GROUPS)
@@ -177,6 +185,9 @@ class RuleIndex:
     excludes: Mapping[str, tuple[frozenset[int], ...]]
     order: tuple[tuple[bool, str], ...]
     """Per pattern: exact patterns first, then by text (the order rules are considered)."""
+    contexts: tuple[TumorContext, ...] = ()
+    """The distinct tumor contexts of the rules; a tumor is matched once per context."""
+    context_of: Mapping[str, int] = field(default_factory=dict)
 
 
 def build_index(patterns: Sequence[Pattern], rules: Iterable[Rule]) -> RuleIndex:
@@ -193,12 +204,17 @@ def build_index(patterns: Sequence[Pattern], rules: Iterable[Rule]) -> RuleIndex
     excluding: dict[str, frozenset[int]] = {}
     requires: dict[str, tuple[frozenset[int], ...]] = {}
     excludes: dict[str, tuple[frozenset[int], ...]] = {}
-    for rule in rules:
+    by_rule = list(rules)
+    for rule in by_rule:
         for p in rule.patterns:
             by_pattern[position[p]].append(rule)
         excluding[rule.id] = frozenset(position[p] for p in rule.excluding)
         requires[rule.id] = tuple(frozenset(position[p] for p in e) for e in rule.requires)
         excludes[rule.id] = tuple(frozenset(position[p] for p in e) for e in rule.excludes)
+    contexts: dict[TumorContext, int] = {}
+    context_of: dict[str, int] = {}
+    for rule in by_rule:
+        context_of[rule.id] = contexts.setdefault(rule.tumor, len(contexts))
     return RuleIndex(
         patterns=tuple(patterns),
         rules_by_pattern={i: tuple(rs) for i, rs in by_pattern.items()},
@@ -206,6 +222,8 @@ def build_index(patterns: Sequence[Pattern], rules: Iterable[Rule]) -> RuleIndex
         requires=requires,
         excludes=excludes,
         order=tuple((p.granularity != "exact", p.text) for p in patterns),
+        contexts=tuple(contexts),
+        context_of=context_of,
     )
 
 
@@ -298,6 +316,15 @@ class _Context:
     options: Options
     blocked: _Blocked
     exclusions: dict[tuple[int, frozenset[str]], str]
+    tumor_matches: dict[int, TumorMatch] = field(default_factory=dict)
+
+    def tumor_match(self, rule: Rule) -> TumorMatch:
+        number = self.index.context_of[rule.id]
+        found = self.tumor_matches.get(number)
+        if found is None:
+            found = _tumor_match(self.index.contexts[number], self.tumor)
+            self.tumor_matches[number] = found
+        return found
 
     def found(self, entry: frozenset[int]) -> list[int]:
         return sorted({i for p in entry for i in self.matched_by.get(p, ())})
@@ -342,7 +369,7 @@ def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candid
             )
             return None
         notes.append(f"the rule requires no {spec[0]}: none reported; confirm the gene was tested")
-    tumor_match, off_label = _tumor_step(rule, ctx.tumor, pattern)
+    tumor_match, off_label = _tumor_step(rule, ctx.tumor, pattern, ctx.tumor_match(rule))
     if not tumor_match.matched and not off_label:
         if tumor_match.excluded_by:
             ctx.exclusions[(index, _therapy_key(rule))] = (
@@ -510,32 +537,48 @@ def _merge(
             else:
                 tumor_path = lineage
         involved = (index, *[i for i in best.partners if i != index])
+        # Every field below comes from validated models; skip re-validating them.
         out.append(
-            Recommendation(
-                variant=variant,
-                variants=tuple(variants[i] for i in involved),
-                therapy=Therapy(drugs=rule.therapy, name=rule.therapy_name),
-                level=best.level,
-                effect=effect,
-                tier=_tier(best.level, best.off_label),
-                escat=rule.escat,
-                evidence=tuple(dict.fromkeys(c for m in members for c in m.rule.evidence)),
-                rule_id=rule.id,
-                source=rule.source,
-                match=MatchDetail(
-                    granularity=best.pattern.granularity,
-                    pattern=best.pattern.text,
-                    tumor_path=tumor_path,
-                    included_by=included_by,
-                    tumor_specific=_specific(rule),
-                    off_label=best.off_label,
+            trusted(
+                Recommendation,
+                dict(
+                    variant=variant,
+                    variants=tuple(variants[i] for i in involved),
+                    therapy=trusted(Therapy, {"drugs": rule.therapy, "name": rule.therapy_name}),
+                    level=best.level,
+                    effect=effect,
+                    tier=_tier(best.level, best.off_label),
+                    escat=rule.escat,
+                    evidence=_unique_citations(members),
+                    rule_id=rule.id,
+                    source=rule.source,
+                    match=trusted(
+                        MatchDetail,
+                        dict(
+                            granularity=best.pattern.granularity,
+                            pattern=best.pattern.text,
+                            tumor_path=tumor_path,
+                            included_by=included_by,
+                            tumor_specific=_specific(rule),
+                            off_label=best.off_label,
+                        ),
+                    ),
+                    rationale=tuple(sentences),
+                    supporting_rules=tuple(supporting),
+                    previously_received=previously,
+                    conflicts=(),
                 ),
-                rationale=tuple(sentences),
-                supporting_rules=tuple(supporting),
-                previously_received=previously,
             )
         )
     return out
+
+
+def _unique_citations(members: Sequence[Candidate]) -> tuple[Citation, ...]:
+    seen: dict[tuple[object, ...], Citation] = {}
+    for member in members:
+        for c in member.rule.evidence:
+            seen.setdefault((c.pmid, c.fda, c.guideline, c.doi, c.url, c.abstract, c.civic), c)
+    return tuple(seen.values())
 
 
 def _conflicting(sensitive: Recommendation, resistant: Recommendation) -> bool:
@@ -543,7 +586,7 @@ def _conflicting(sensitive: Recommendation, resistant: Recommendation) -> bool:
     # erlotinib). Resistance to one partner of a combination is not: anti-EGFR
     # monotherapy fails in BRAF V600E colorectal cancer, which is why encorafenib +
     # cetuximab exists.
-    return set(sensitive.therapy.drugs) <= set(resistant.therapy.drugs)
+    return _drug_set(sensitive.therapy.drugs) <= _drug_set(resistant.therapy.drugs)
 
 
 def _mark_conflicts(recommendations: list[Recommendation]) -> list[Recommendation]:

@@ -28,7 +28,7 @@ from .genes import (
     gene_for_accession,
     unknown_gene_error,
 )
-from .models import Variant
+from .models import Variant, trusted
 
 __all__ = [
     "exon_of",
@@ -159,12 +159,6 @@ _FORMS_HINT = (
 
 # --- building Variants quickly ------------------------------------------------------------
 
-_DEFAULTS: dict[str, Any] = {
-    name: field.default for name, field in Variant.model_fields.items() if not field.is_required()
-}
-_new_object = object.__new__
-_set = object.__setattr__
-
 
 def _variant(**values: Any) -> Variant:
     """A Variant from values this module has already validated.
@@ -173,15 +167,9 @@ def _variant(**values: Any) -> Variant:
     whole parse; every value passed here comes from a regex group, the gene table or a
     literal of this module, so the checks would be redundant.
     """
-    data = {**_DEFAULTS, **values}
-    if not data["genes"] and data["gene"] is not None:
-        data["genes"] = (data["gene"],)
-    variant = _new_object(Variant)
-    _set(variant, "__dict__", data)
-    _set(variant, "__pydantic_fields_set__", set(values))
-    _set(variant, "__pydantic_extra__", None)
-    _set(variant, "__pydantic_private__", None)
-    return variant
+    if not values.get("genes") and values.get("gene") is not None:
+        values["genes"] = (values["gene"],)
+    return trusted(Variant, values)
 
 
 # --- knowledge files --------------------------------------------------------------------
@@ -686,7 +674,7 @@ def _fast_protein(body: str, text: str, gene_hint: str | None) -> Variant | None
     if m is not None:
         ref, pos_s, alt = m.groups()
         if ref != alt and pos_s[0] != "0" and not (ref == "M" and pos_s == "1"):
-            data = dict(_DEFAULTS)
+            data: dict[str, Any] = {}
             data["gene"] = gene
             data["genes"] = (gene,)
             data["kind"] = "nonsense" if alt == "*" else "missense"
@@ -694,12 +682,7 @@ def _fast_protein(body: str, text: str, gene_hint: str | None) -> Variant | None
             data["position"] = int(pos_s)
             data["ref"] = ref
             data["alt"] = alt
-            variant = _new_object(Variant)
-            _set(variant, "__dict__", data)
-            _set(variant, "__pydantic_fields_set__", set(_FAST_FIELDS))
-            _set(variant, "__pydantic_extra__", None)
-            _set(variant, "__pydantic_private__", None)
-            return variant
+            return trusted(Variant, data, _FAST_FIELDS)
     fields = _protein(change, gene, text)
     if fields is None:
         return None

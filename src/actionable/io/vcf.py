@@ -29,7 +29,7 @@ never raises. Line numbers count the header lines, so they match ``zcat file | n
 ...     "#CHROM\\tPOS\\tID\\tREF\\tALT\\tQUAL\\tFILTER\\tINFO\\n"
 ...     "7\\t140453136\\t.\\tA\\tT\\t.\\tPASS\\tCSQ=T|BRAF|ENSP00000288602.6:p.Val600Glu\\n")
 >>> [(r.line, r.sample, str(r.variant)) for r in read_vcf(p)]
-[(4, 't', 'BRAF V600E')]
+[(5, 't', 'BRAF V600E')]
 """
 
 from __future__ import annotations

@@ -47,14 +47,15 @@ def plot_funnel(funnel: Funnel, path: str | Path, *, title: str | None = None) -
         width = max(n / top, 0.02)
         y = len(stages) - 1 - row
         axes.barh(y, width, left=(1 - width) / 2, height=0.7, color=_COLOURS[row])
-        label = _LABELS[stage].format(threshold=funnel.threshold)
+        label = f"{_LABELS[stage].format(threshold=funnel.threshold)}\nn = {n}"
+        inside = width >= 0.45  # room for the label inside the bar; else beside it
         axes.text(
-            0.5,
+            0.5 if inside else 0.5 + width / 2 + 0.02,
             y,
-            f"{label}\nn = {n}",
-            ha="center",
+            label,
+            ha="center" if inside else "left",
             va="center",
-            color="white" if row else "black",
+            color="white" if inside and row else "black",
             fontsize=10,
             fontweight="bold",
         )
