@@ -271,7 +271,7 @@ def resolve(
     blocked = _Blocked()
     # (variant, therapy) pairs whose rule explicitly excludes this tumor.
     exclusions: dict[tuple[int, frozenset[str]], str] = {}
-    context = _Context(index, matched_by, variants, tumor, options, blocked, exclusions)
+    context = _Context(index, matched_by, variants, tumor, options, blocked, exclusions, hits)
     for number, found in enumerate(hits):
         seen_rules: set[str] = set()
         for pattern in sorted(found, key=index.order.__getitem__):
@@ -316,6 +316,7 @@ class _Context:
     options: Options
     blocked: _Blocked
     exclusions: dict[tuple[int, frozenset[str]], str]
+    hits: Sequence[frozenset[int]] = ()
     tumor_matches: dict[int, TumorMatch] = field(default_factory=dict)
 
     def tumor_match(self, rule: Rule) -> TumorMatch:
@@ -331,13 +332,30 @@ class _Context:
 
 
 def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candidate | None:
-    variant = ctx.variants[index]
     blocked = ctx.blocked
+    # The tumor first: most rules behind a common alteration belong to other tumor
+    # types, and the answer is cached per context.
+    tumor_match, off_label = _tumor_step(rule, ctx.tumor, pattern, ctx.tumor_match(rule))
+    if not tumor_match.matched and not off_label:
+        if tumor_match.excluded_by:
+            ctx.exclusions[(index, _therapy_key(rule))] = (
+                f"rule {rule.id} excludes {tumor_match.excluded_by}"
+            )
+            blocked.add(
+                index,
+                f"rule {rule.id} ({rule.therapy_name}, level {rule.level}) excludes "
+                f"{tumor_match.excluded_by}",
+            )
+        else:
+            blocked.other_tumors(index, rule)
+        return None
+    variant = ctx.variants[index]
     notes: list[str] = []
-    if any(index in ctx.matched_by.get(p, ()) for p in ctx.index.excluding[rule.id]):
+    excluding = ctx.index.excluding[rule.id]
+    if excluding and not excluding.isdisjoint(ctx.hits[index]):
         blocked.add(index, f"rule {rule.id} excludes {variant.alteration}")
         return None
-    if not _threshold_ok(pattern, variant, ctx.options, notes):
+    if pattern.threshold is not None and not _threshold_ok(pattern, variant, ctx.options, notes):
         blocked.add(index, notes[-1] if notes else f"{variant} does not meet rule {rule.id}")
         return None
     if not _origin_ok(rule, variant, notes):
@@ -369,20 +387,6 @@ def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candid
             )
             return None
         notes.append(f"the rule requires no {spec[0]}: none reported; confirm the gene was tested")
-    tumor_match, off_label = _tumor_step(rule, ctx.tumor, pattern, ctx.tumor_match(rule))
-    if not tumor_match.matched and not off_label:
-        if tumor_match.excluded_by:
-            ctx.exclusions[(index, _therapy_key(rule))] = (
-                f"rule {rule.id} excludes {tumor_match.excluded_by}"
-            )
-            blocked.add(
-                index,
-                f"rule {rule.id} ({rule.therapy_name}, level {rule.level}) excludes "
-                f"{tumor_match.excluded_by}",
-            )
-        else:
-            blocked.other_tumors(index, rule)
-        return None
     level = "3B" if off_label else rule.level
     return Candidate(
         rule=rule,
@@ -592,24 +596,39 @@ def _conflicting(sensitive: Recommendation, resistant: Recommendation) -> bool:
 def _mark_conflicts(recommendations: list[Recommendation]) -> list[Recommendation]:
     sensitive = [r for r in recommendations if r.effect == "sensitivity"]
     resistant = [r for r in recommendations if r.effect == "resistance"]
+    if not resistant or not sensitive:
+        return recommendations
+    # A conflict needs every drug of the sensitive therapy in the resistant one, so
+    # looking up resistances by any one drug of the sensitive therapy finds them all.
+    by_drug: dict[str, list[Recommendation]] = defaultdict(list)
+    for r in resistant:
+        for drug in r.therapy.drugs:
+            by_drug[drug].append(r)
+    against: dict[int, list[Recommendation]] = defaultdict(list)  # id(resistant) -> sensitive
     out: list[Recommendation] = []
     for r in recommendations:
-        if r.effect == "resistance":
-            notes = tuple(
-                f"conflict: {s.variant} predicts sensitivity to {s.therapy.name} (level {s.level},"
-                f" rule {s.rule_id}) while {r.variant} predicts resistance"
-                for s in sensitive
-                if _conflicting(s, r)
-            )
-        else:
+        if r.effect != "sensitivity":
+            continue
+        found = [x for x in by_drug.get(r.therapy.drugs[0], ()) if _conflicting(r, x)]
+        for x in found:
+            against[id(x)].append(r)
+        if found:
             notes = tuple(
                 f"conflict: {x.variant} predicts resistance to {x.therapy.name} (level {x.level},"
                 f" rule {x.rule_id}); weigh both before choosing this therapy"
-                for x in resistant
-                if _conflicting(r, x)
+                for x in found
             )
-        if notes:
-            r = r.model_copy(update={"conflicts": notes, "rationale": r.rationale + notes})
+            r.__dict__["conflicts"] = notes  # built above by this module, not yet shared
+            r.__dict__["rationale"] = r.rationale + notes
+    for r in recommendations:
+        if r.effect == "resistance" and against.get(id(r)):
+            notes = tuple(
+                f"conflict: {s.variant} predicts sensitivity to {s.therapy.name} (level {s.level},"
+                f" rule {s.rule_id}) while {r.variant} predicts resistance"
+                for s in against[id(r)]
+            )
+            r.__dict__["conflicts"] = notes
+            r.__dict__["rationale"] = r.rationale + notes
         out.append(r)
     return out
 
