@@ -229,7 +229,11 @@ class Annotator:
     # ---- genes
     def rule_symbol(self, symbol: str) -> str | None:
         """The approved symbol when the gene has rules, else ``None`` (cached per symbol,
-        so aliases such as ``HER2`` still reach ``ERBB2`` rules)."""
+        so aliases such as ``HER2`` still reach ``ERBB2`` rules).
+
+        >>> Annotator().rule_symbol("HER2")
+        'ERBB2'
+        """
         try:
             return self.symbol_cache[symbol]
         except KeyError:
@@ -242,22 +246,44 @@ class Annotator:
         return approved
 
     def has_rules(self, symbol: str) -> bool:
-        """Whether any loaded rule is about this gene (approved, previous or alias symbol)."""
+        """Whether any loaded rule is about this gene (approved, previous or alias symbol).
+
+        >>> Annotator().has_rules("MLL2")
+        False
+        """
         return self.rule_symbol(symbol) is not None
 
     def is_referenced(self, symbol: str) -> bool:
-        """Whether a ``requires``/``excludes`` entry names this gene."""
+        """Whether a ``requires``/``excludes`` entry names this gene.
+
+        >>> Annotator().is_referenced("TTN")
+        False
+        """
         approved = self.rule_symbol(symbol)
         return approved is not None and approved in self.referenced_keys
 
     # ---- context
     def add_context(self, sample: str, variant: Variant) -> None:
-        """Remember a variant of a sample if some rule's requires/excludes names its gene."""
+        """Remember a variant of a sample if some rule's requires/excludes names its gene.
+
+        >>> import actionable
+        >>> a = Annotator()
+        >>> a.add_context("P1", actionable.parse_variant("TTN A100V"))
+        >>> dict(a.context)
+        {}
+        """
         if any(key in self.referenced_keys for key in partitions_for_variant(variant)):
             self.context[sample].add(variant)
 
     def merge_context(self, other: Mapping[str, Iterable[Variant]]) -> None:
-        """Add context collected elsewhere (another process, another file)."""
+        """Add context collected elsewhere (another process, another file).
+
+        >>> import actionable
+        >>> a = Annotator()
+        >>> a.merge_context({"P1": [actionable.parse_variant("KRAS G12D")]})
+        >>> [str(v) for v in a.context["P1"]]
+        ['KRAS G12D']
+        """
         for sample, variants in other.items():
             self.context[sample].update(variants)
 
@@ -275,7 +301,11 @@ class Annotator:
         return oncokb_columns(recs)
 
     def sample_state(self, sample: str | None) -> tuple[str | None, tuple[str, ...], str]:
-        """(tumor code, prior therapies, note) for a sample, from the clinical table."""
+        """(tumor code, prior therapies, note) for a sample, from the clinical table.
+
+        >>> Annotator().sample_state("P1")
+        (None, (), '')
+        """
         record = self.clinical.get(sample) if sample else None
         if record is None:
             if not self.clinical:
@@ -297,7 +327,12 @@ class Annotator:
         return record.tumor, record.prior_therapies, ""
 
     def columns(self, variant: Variant, sample: str | None) -> tuple[str, ...]:
-        """The annotation columns for one variant of one sample (memoised)."""
+        """The annotation columns for one variant of one sample (memoised).
+
+        >>> import actionable
+        >>> Annotator().columns(actionable.parse_variant("TP53 R175H"), None)[0]
+        ''
+        """
         tumor, prior, note = self.sample_state(sample)
         context: frozenset[Variant] = frozenset()
         if sample is not None and any(
@@ -310,7 +345,11 @@ class Annotator:
         return cols
 
     def memo_info(self) -> str:
-        """Hit/miss counts of the memo, for benchmarks."""
+        """Hit/miss counts of the memo, for benchmarks.
+
+        >>> Annotator().memo_info().startswith("CacheInfo(")
+        True
+        """
         return str(self._memo.cache_info())
 
 
@@ -833,12 +872,21 @@ class Funnel(Frozen):
 
     @property
     def counts(self) -> dict[str, int]:
-        """Patients per stage, in funnel order."""
+        """Patients per stage, in funnel order.
+
+        >>> Funnel(threshold="1", screened=("A",), sequenced=(), actionable=(),
+        ...        treated=()).counts["screened"]
+        1
+        """
         return {stage: len(getattr(self, stage)) for stage in _STAGES}
 
     @property
     def reports(self) -> dict[str, Report]:
-        """The report of every evaluated (sequenced) patient."""
+        """The report of every evaluated (sequenced) patient.
+
+        >>> Funnel(threshold="1", screened=(), sequenced=(), actionable=(), treated=()).reports
+        {}
+        """
         return {s: p.report for s, p in self.patients.items() if p.report is not None}
 
     def to_table(self) -> str:
@@ -868,14 +916,25 @@ class Funnel(Frozen):
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable summary (counts, ids, errors; reports per patient)."""
+        """JSON-serialisable summary (counts, ids, errors; reports per patient).
+
+        >>> Funnel(threshold="1", screened=(), sequenced=(), actionable=(),
+        ...        treated=()).to_dict()["counts"]["treated"]
+        0
+        """
         data = self.model_dump(mode="json")
         data["counts"] = self.counts
         return data
 
     def plot(self, path: str | Path) -> Path:
         """Draw the funnel to ``path`` (``.png`` or ``.svg``); see
-        :func:`actionable.report.plot.plot_funnel`."""
+        :func:`actionable.report.plot.plot_funnel`.
+
+        >>> import tempfile, pathlib
+        >>> f = Funnel(threshold="2", screened=("A",), sequenced=(), actionable=(), treated=())
+        >>> f.plot(pathlib.Path(tempfile.mkdtemp()) / "funnel.png").name
+        'funnel.png'
+        """
         from .report.plot import plot_funnel
 
         return plot_funnel(self, path)

@@ -185,6 +185,8 @@ class RuleIndex:
     excludes: Mapping[str, tuple[frozenset[int], ...]]
     order: tuple[tuple[bool, str], ...]
     """Per pattern: exact patterns first, then by text (the order rules are considered)."""
+    sentences: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Per rule id: its summary and its evidence line, built once."""
     contexts: tuple[TumorContext, ...] = ()
     """The distinct tumor contexts of the rules; a tumor is matched once per context."""
     context_of: Mapping[str, int] = field(default_factory=dict)
@@ -224,6 +226,10 @@ def build_index(patterns: Sequence[Pattern], rules: Iterable[Rule]) -> RuleIndex
         order=tuple((p.granularity != "exact", p.text) for p in patterns),
         contexts=tuple(contexts),
         context_of=context_of,
+        sentences={
+            r.id: (r.summary.strip(), "evidence: " + "; ".join(str(c) for c in r.evidence))
+            for r in by_rule
+        },
     )
 
 
@@ -284,7 +290,7 @@ def resolve(
                     candidates.append(candidate)
 
     candidates = _drop_contradicted_propagation(candidates, blocked, exclusions)
-    recommendations = _merge(candidates, variants, tumor, options)
+    recommendations = _merge(index.sentences, candidates, variants, tumor, options)
     recommendations = _mark_conflicts(recommendations)
     if options.max_level is not None:
         limit = level_rank(options.max_level)
@@ -487,6 +493,7 @@ def _curated_precedence(
 
 
 def _merge(
+    texts: Mapping[str, tuple[str, str]],
     candidates: Sequence[Candidate],
     variants: Sequence[Variant],
     tumor: TumorType | None,
@@ -512,8 +519,7 @@ def _merge(
             )
         sentences.extend(best.sentences)
         sentences.append(f"level {best.level}: {level_description(best.level)}")
-        sentences.append(rule.summary.strip())
-        sentences.append("evidence: " + "; ".join(str(c) for c in rule.evidence))
+        sentences.extend(texts[rule.id])
         sentences.extend(overruled.get((index, _drugs), ()))
         supporting: list[str] = []
         for other in members[1:]:
@@ -524,7 +530,7 @@ def _merge(
             supporting.append(other.rule.id)
             sentences.append(
                 f"also supported by rule {other.rule.id} (level {other.level}, "
-                f"{other.rule.source}): {other.rule.summary.strip()}"
+                f"{other.rule.source}): {texts[other.rule.id][0]}"
             )
         previously = bool(options.prior_therapies) and set(rule.therapy) <= options.prior_therapies
         if previously:

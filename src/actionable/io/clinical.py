@@ -58,7 +58,14 @@ def _split(text: str) -> tuple[str, ...]:
 
 
 def read_clinical(path: str | Path) -> Iterator[ClinicalRecord]:
-    """Yield one :class:`~actionable.io.ClinicalRecord` per patient row."""
+    """Yield one :class:`~actionable.io.ClinicalRecord` per patient row.
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+    >>> _ = p.write_text("SAMPLE_ID,ONCOTREE_CODE,treated_with\\nA,MEL,dabrafenib; trametinib\\n")
+    >>> [(r.line, r.tumor, r.treated_with) for r in read_clinical(p)]
+    [(2, 'MEL', ('dabrafenib', 'trametinib'))]
+    """
     source = str(path)
     seen: set[str] = set()
     with open_text(path) as handle:

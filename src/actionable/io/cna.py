@@ -41,6 +41,12 @@ def read_cna(
 
     ``calls`` limits which values are reported, e.g. ``frozenset({-2, 2})`` for deep
     deletions and amplifications only (what the OncoKB annotator evaluates).
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "cna.tsv"
+    >>> _ = p.write_text("Hugo_Symbol\\tS1\\nMYC\\t1\\nERBB2\\t2\\n")
+    >>> [str(r.variant) for r in read_cna(p, calls=frozenset({-2, 2}))]
+    ['ERBB2 amplification']
     """
     source = str(path)
     with open_text(path) as handle:

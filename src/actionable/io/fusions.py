@@ -41,7 +41,14 @@ def _get(cells: Sequence[str], index: int | None) -> str:
 
 
 def read_fusions(path: str | Path, sample: str | None = None) -> Iterator[Record]:
-    """Yield one :class:`~actionable.io.Record` per fusion row (see the module docstring)."""
+    """Yield one :class:`~actionable.io.Record` per fusion row (see the module docstring).
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "sv.tsv"
+    >>> _ = p.write_text("Sample_Id\\tSite1_Hugo_Symbol\\tSite2_Hugo_Symbol\\nS1\\tCCDC6\\tRET\\n")
+    >>> [(r.sample, str(r.variant)) for r in read_fusions(p)]
+    [('S1', 'CCDC6::RET fusion')]
+    """
     p = Path(path)
     source = str(p)
     default = sample or p.name.split(".")[0]

@@ -132,6 +132,14 @@ def read_vcf(path: str | Path, sample: str | None = None) -> Iterator[Record]:
 
     ``sample`` names the patient for every record (one sample per file); by default
     each sample column is a patient. See the module docstring.
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "raw.vcf"
+    >>> _ = p.write_text("##fileformat=VCFv4.2\\n##contig=<ID=1>\\n"
+    ...                  "#CHROM\\tPOS\\tID\\tREF\\tALT\\tQUAL\\tFILTER\\tINFO\\n"
+    ...                  "1\\t10\\t.\\tA\\tT\\t.\\t.\\t.\\n")
+    >>> [(r.line, r.status, r.reason == NO_ANNOTATION_REASON) for r in read_vcf(p)]
+    [(4, 'error', True)]
     """
     import pysam
 

@@ -30,6 +30,12 @@ _COLOURS = ("#9ecae1", "#4292c6", "#2171b5", "#08306b")
 def plot_funnel(funnel: Funnel, path: str | Path, *, title: str | None = None) -> Path:
     """Draw the funnel (centred horizontal bars, one per stage, with counts) to
     ``path``; the format follows the suffix (``.png``, ``.svg``, ``.pdf``).
+
+    >>> import tempfile, pathlib
+    >>> from actionable.cohort import Funnel
+    >>> f = Funnel(threshold="2", screened=("A",), sequenced=(), actionable=(), treated=())
+    >>> plot_funnel(f, pathlib.Path(tempfile.mkdtemp()) / "f.png", title="Study").suffix
+    '.png'
     """
     import matplotlib
 
