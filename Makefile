@@ -17,7 +17,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python examples/nec_case.py
 
+# The whole suite, plus the style and type checks that src/ must pass.
 test: $(STAMP)
+	$(BIN)/ruff check src tests scripts benchmarks examples
+	$(BIN)/mypy src
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -32,11 +35,15 @@ check: lint typecheck test
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse.py
 	$(BIN)/python benchmarks/evaluate.py
+	$(BIN)/python benchmarks/evaluate.py --sources curated,civic
+	$(BIN)/python benchmarks/cohort.py
 
 # Regenerate the committed vocabularies from ../shared/data (not needed to use the library).
 data: $(STAMP)
 	$(BIN)/python scripts/build_genes.py
 	$(BIN)/python scripts/build_oncotree.py
+	$(BIN)/python scripts/import_civic.py
+	$(BIN)/python scripts/build_readme.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

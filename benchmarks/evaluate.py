@@ -85,18 +85,23 @@ def cold(sources: list[str] | None, repeats: int = 5) -> None:
 
     def run(code: str) -> float:
         start = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                             text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        )
         wall = time.perf_counter() - start
         assert float(out.stdout.strip()) >= 0
         return wall
 
     ours = statistics.median(run(load) for _ in range(repeats))
     base = statistics.median(run(floor) for _ in range(repeats))
-    print(f"cold start (new interpreter, import + load rules + first evaluation): {ours:.3f} s "
-          "(target < 1 s)")
-    print(f"baseline (new interpreter, read rule files only): {base:.3f} s  ->  ratio "
-          f"{ours / base:.1f}x")
+    print(
+        f"cold start (new interpreter, import + load rules + first evaluation): {ours:.3f} s "
+        "(target < 1 s)"
+    )
+    print(
+        f"baseline (new interpreter, read rule files only): {base:.3f} s  ->  ratio "
+        f"{ours / base:.1f}x"
+    )
 
 
 def main() -> None:

@@ -18,7 +18,10 @@ PATIENTS = {
         ["BRAF V600E", "TP53 R213*", "GNA11 F341L", "ZFP36L2 R160fs*314", "MSS"],
         "neuroendocrine carcinoma of the colon",
     ),
-    "Contrast (colon adenocarcinoma)": (["BRAF V600E", "TP53 R213*", "MSS"], "colon adenocarcinoma"),
+    "Contrast (colon adenocarcinoma)": (
+        ["BRAF V600E", "TP53 R213*", "MSS"],
+        "colon adenocarcinoma",
+    ),
 }
 
 

@@ -8,14 +8,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from actionable.cli import main
-from conftest import REPO
 
 
 def test_evaluate_prints_the_report(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["evaluate", "BRAF V600E", "TP53 R213*", "--tumor", "colon NEC",
-                 "--sources", "curated"]) == 0
+    assert (
+        main(
+            ["evaluate", "BRAF V600E", "TP53 R213*", "--tumor", "colon NEC", "--sources", "curated"]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith("Tumor: High-Grade Neuroendocrine Carcinoma of the Colon and Rectum")
     assert "1. [1] dabrafenib + trametinib (sensitivity) for BRAF V600E" in out
@@ -68,7 +72,8 @@ def test_schema(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_python_dash_m_runs_the_cli() -> None:
-    result = subprocess.run([sys.executable, "-m", "actionable", "--help"], check=False,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "actionable", "--help"], check=False, capture_output=True, text=True
+    )
     assert result.returncode == 0
     assert "actionable evaluate" in result.stdout

@@ -10,23 +10,26 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO
 
 import actionable
-from conftest import REPO
 
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
 def test_readme_is_assembled_from_its_sections() -> None:
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "build_readme.py"), "--check"],
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_readme.py"), "--check"], check=False
+    )
     assert result.returncode == 0, "README.md is stale: run python scripts/build_readme.py"
 
 
 def test_readme_examples_run() -> None:
     # Code fences end an example's expected output, as a blank line would.
-    text = "\n".join("" if line.startswith("```") else line
-                     for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines())
+    text = "\n".join(
+        "" if line.startswith("```") else line
+        for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    )
     test = doctest.DocTestParser().get_doctest(text, {}, "README.md", "README.md", 0)
     runner = doctest.DocTestRunner(optionflags=FLAGS)
     runner.run(test)
@@ -42,7 +45,8 @@ def test_readme_names_the_two_commands() -> None:
 
 
 MODULES = sorted(
-    m.name for m in pkgutil.walk_packages(actionable.__path__, "actionable.")
+    m.name
+    for m in pkgutil.walk_packages(actionable.__path__, "actionable.")
     if m.name != "actionable.__main__"
 )
 

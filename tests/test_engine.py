@@ -83,16 +83,25 @@ def test_granularity(entry: str, gene: str | None, variant: str, expected: bool)
 def test_biomarker_conditions_route_only_their_biomarker() -> None:
     matcher = matcher_for(("MSI-H", None), ("dMMR", None), ("TMB >= 10", None))
     variants = [actionable.parse_variant(t) for t in ("MSI-H", "MSS", "dMMR", "TMB 12 mut/Mb")]
-    assert [texts(h) for h in matcher.match(variants)] == [
-        ["MSI-H"], [], ["dMMR"], ["TMB >= 10"]]
+    assert [texts(h) for h in matcher.match(variants)] == [["MSI-H"], [], ["dMMR"], ["TMB >= 10"]]
 
 
 def test_one_variant_reports_every_pattern_it_matches() -> None:
-    matcher = matcher_for(("V600E", "BRAF"), ("V600", "BRAF"), ("mutations", "BRAF"),
-                          ("oncogenic mutations", "BRAF"), ("any", "BRAF"))
+    matcher = matcher_for(
+        ("V600E", "BRAF"),
+        ("V600", "BRAF"),
+        ("mutations", "BRAF"),
+        ("oncogenic mutations", "BRAF"),
+        ("any", "BRAF"),
+    )
     hits = matcher.match([actionable.parse_variant("BRAF V600E")])[0]
-    assert texts(hits) == ["BRAF V600", "BRAF V600E", "BRAF any alteration", "BRAF mutations",
-                           "BRAF oncogenic mutations (V600)"]
+    assert texts(hits) == [
+        "BRAF V600",
+        "BRAF V600E",
+        "BRAF any alteration",
+        "BRAF mutations",
+        "BRAF oncogenic mutations (V600)",
+    ]
 
 
 def test_fusion_fact_reaches_both_partner_partitions() -> None:
@@ -122,8 +131,9 @@ def test_wide_genes_are_split_into_buckets_under_the_fanout_limit() -> None:
     buckets = compiled.partitions["TTN"]
     assert len(buckets) == 3
     assert all(len(b.conditions) <= MAX_FANOUT for b in buckets)
-    hits = Matcher(compiled).match([actionable.parse_variant("TTN A999T"),
-                                    actionable.parse_variant("TTN A1T")])
+    hits = Matcher(compiled).match(
+        [actionable.parse_variant("TTN A999T"), actionable.parse_variant("TTN A1T")]
+    )
     assert [texts(h) for h in hits] == [["TTN A999T"], ["TTN A1T"]]
 
 
@@ -145,21 +155,47 @@ def test_conditions_are_plain_json_and_evaluable_in_python() -> None:
 
 def test_engine_agrees_with_python_evaluation_of_the_same_conditions() -> None:
     rng = random.Random(7)
-    entries = [("V600E", "BRAF"), ("V600", "BRAF"), ("codons 12, 13, 61", "KRAS"),
-               ("mutations", "KRAS"), ("exon 19 deletion", "EGFR"), ("exon 20 insertion", "EGFR"),
-               ("L858R", "EGFR"), ("truncating mutations", "TP53"), ("amplification", "ERBB2")]
+    entries = [
+        ("V600E", "BRAF"),
+        ("V600", "BRAF"),
+        ("codons 12, 13, 61", "KRAS"),
+        ("mutations", "KRAS"),
+        ("exon 19 deletion", "EGFR"),
+        ("exon 20 insertion", "EGFR"),
+        ("L858R", "EGFR"),
+        ("truncating mutations", "TP53"),
+        ("amplification", "ERBB2"),
+    ]
     patterns = [p for e, g in entries for p in parse_pattern(e, g)]
     compiled = compile_patterns(patterns)
     matcher = Matcher(compiled)
-    pool = ["BRAF V600E", "BRAF V600K", "BRAF K601E", "KRAS G12C", "KRAS Q61H", "KRAS A146T",
-            "EGFR E746_A750del", "EGFR L858R", "EGFR D770_N771insSVD", "EGFR T790M",
-            "TP53 R213*", "TP53 R175H", "ERBB2 amplification", "ERBB2 S310F", "KRAS amplification"]
+    pool = [
+        "BRAF V600E",
+        "BRAF V600K",
+        "BRAF K601E",
+        "KRAS G12C",
+        "KRAS Q61H",
+        "KRAS A146T",
+        "EGFR E746_A750del",
+        "EGFR L858R",
+        "EGFR D770_N771insSVD",
+        "EGFR T790M",
+        "TP53 R213*",
+        "TP53 R175H",
+        "ERBB2 amplification",
+        "ERBB2 S310F",
+        "KRAS amplification",
+    ]
     for _ in range(50):
         variants = [actionable.parse_variant(t) for t in rng.sample(pool, 5)]
         got = matcher.match(variants)
         for variant, hits in zip(variants, got, strict=True):
-            expected = {p for p in patterns if p.gene in variant.genes
-                        and evaluate_condition(condition_for(p), fact_for(variant))}
+            expected = {
+                p
+                for p in patterns
+                if p.gene in variant.genes
+                and evaluate_condition(condition_for(p), fact_for(variant))
+            }
             assert set(hits) == expected, variant
 
 
@@ -207,8 +243,7 @@ def test_threads_give_the_same_results_as_serial() -> None:
 
 def test_five_thousand_evaluations_in_a_row_stay_correct() -> None:
     engine = default_engine(["curated"])
-    first = _summary(actionable.evaluate(["BRAF V600E", "TP53 R213*"], tumor="HGNEC",
-                                         rules=engine))
+    first = _summary(actionable.evaluate(["BRAF V600E", "TP53 R213*"], tumor="HGNEC", rules=engine))
     for i in range(5000):
         variants = ["BRAF V600E", "TP53 R213*"] if i % 2 == 0 else ["KRAS G12D", "MSS"]
         report = actionable.evaluate(variants, tumor="HGNEC", rules=engine)
@@ -246,11 +281,21 @@ def _generated_rules() -> list[Rule]:
 
     def add(gene: str, change: str, tumor: str, n: int) -> None:
         pattern = parse_pattern(change, gene)[0]
-        rules.append(Rule(
-            id=f"gen-{n}", gene=gene, biomarker=None, patterns=(pattern,),
-            tumor=TumorContext(include=(tumor,)), therapy=("dabrafenib",),
-            effect="sensitivity", level="3A", summary="generated rule for scale tests",
-            evidence=evidence, file="generated.yaml"))
+        rules.append(
+            Rule(
+                id=f"gen-{n}",
+                gene=gene,
+                biomarker=None,
+                patterns=(pattern,),
+                tumor=TumorContext(include=(tumor,)),
+                therapy=("dabrafenib",),
+                effect="sensitivity",
+                level="3A",
+                summary="generated rule for scale tests",
+                evidence=evidence,
+                file="generated.yaml",
+            )
+        )
 
     n = 0
     for pos in range(1, 1001):  # one gene, 1,000 alterations
@@ -264,8 +309,12 @@ def _generated_rules() -> list[Rule]:
         gene = rng.choices(genes, weights)[0]
         if gene == "TTN":
             continue
-        add(gene, f"G{rng.randint(1, 900)}{rng.choice('ACDEFHIKLMNPQRSTVWY')}",
-            rng.choice(tumors), n)
+        add(
+            gene,
+            f"G{rng.randint(1, 900)}{rng.choice('ACDEFHIKLMNPQRSTVWY')}",
+            rng.choice(tumors),
+            n,
+        )
         n += 1
     return rules
 
@@ -280,8 +329,11 @@ def test_twenty_thousand_generated_rules_load_and_evaluate_correctly() -> None:
     report = actionable.evaluate(["TTN A777T", "BRAF V600E"], tumor="LUAD", rules=engine)
     got = {r.rule_id for r in report.recommendations}
     # All V600E rules curated in LUAD merge into one dabrafenib recommendation.
-    luad_braf = [r.id for r in rules if r.gene == "BRAF" and r.patterns[0].alteration == "V600E"
-                 and r.tumor.include == ("LUAD",)]
+    luad_braf = [
+        r.id
+        for r in rules
+        if r.gene == "BRAF" and r.patterns[0].alteration == "V600E" and r.tumor.include == ("LUAD",)
+    ]
     assert luad_braf, "the generator puts some V600E rules in LUAD"
     braf = [r for r in report.recommendations if r.variant.gene == "BRAF"]
     assert len(braf) == 1 and braf[0].level == "3A"
@@ -298,8 +350,13 @@ def test_twenty_thousand_generated_rules_load_and_evaluate_correctly() -> None:
     for rule in random.Random(3).sample(rules[1400:], 25):
         tumor = rule.tumor.include[0]
         variant = f"{rule.gene} {rule.patterns[0].alteration}"
-        ids = {r.rule_id for r in actionable.evaluate([variant], tumor=tumor,
-                                                      rules=engine).recommendations}
-        same = sorted(r.id for r in rules if r.gene == rule.gene
-                      and r.patterns[0] == rule.patterns[0] and r.tumor == rule.tumor)
+        ids = {
+            r.rule_id
+            for r in actionable.evaluate([variant], tumor=tumor, rules=engine).recommendations
+        }
+        same = sorted(
+            r.id
+            for r in rules
+            if r.gene == rule.gene and r.patterns[0] == rule.patterns[0] and r.tumor == rule.tumor
+        )
         assert ids == {same[0]}, (variant, tumor)

@@ -29,27 +29,34 @@ def test_colon_nec_braf_v600e_gets_dabrafenib_trametinib_level_1_with_rationale(
     assert report.tumor is not None and report.tumor.code == "HGNEC"
     best = report.recommendations[0]
     assert (best.therapy.name, best.level, best.effect, best.tier) == (
-        "dabrafenib + trametinib", "1", "sensitivity", "IA")
+        "dabrafenib + trametinib",
+        "1",
+        "sensitivity",
+        "IA",
+    )
     assert best.therapy.drugs == ("dabrafenib", "trametinib")
     assert best.rule_id == "braf-v600e-solid-tumor-agnostic"
     assert best.match.granularity == "exact"
     assert best.match.tumor_specific is False
     assert best.match.included_by == "all_solid"
     assert best.rationale[0] == (
-        "BRAF V600E matches rule braf-v600e-solid-tumor-agnostic (exact: V600E)")
-    assert any("HGNEC" in s and "High-Grade Neuroendocrine Carcinoma" in s
-               for s in best.rationale)
+        "BRAF V600E matches rule braf-v600e-solid-tumor-agnostic (exact: V600E)"
+    )
+    assert any("HGNEC" in s and "High-Grade Neuroendocrine Carcinoma" in s for s in best.rationale)
     assert any("COADREAD" in s and "does not apply" in s for s in best.rationale)
     assert "braf-v600e-nec-enets" in best.supporting_rules
     assert any("ENETS 2023" in s for s in best.rationale)
     assert any(c.pmid == 36924180 for c in best.evidence)
     assert report.actionable(threshold="2") is True
-    curated = actionable.evaluate(["BRAF V600E", "TP53 R213*"], tumor="colon NEC",
-                                  sources=["curated"])
+    curated = actionable.evaluate(
+        ["BRAF V600E", "TP53 R213*"], tumor="colon NEC", sources=["curated"]
+    )
     assert {r.source for r in curated.recommendations} == {"curated"}
     [tp53] = [u for u in curated.unmatched if u.variant.gene == "TP53"]
-    assert tp53.reason == ("TP53 R213*: truncating mutation (nonsense) in a tumor suppressor "
-                           "(likely oncogenic); no targeted therapy at any level")
+    assert tp53.reason == (
+        "TP53 R213*: truncating mutation (nonsense) in a tumor suppressor "
+        "(likely oncogenic); no targeted therapy at any level"
+    )
 
 
 def test_colorectal_adenocarcinoma_is_excluded_from_the_tumor_agnostic_label() -> None:
@@ -57,14 +64,14 @@ def test_colorectal_adenocarcinoma_is_excluded_from_the_tumor_agnostic_label() -
     assert names(report)[0] == ("encorafenib + cetuximab", "1", "sensitivity")
     dt = [r for r in report.recommendations if r.therapy.name == "dabrafenib + trametinib"]
     assert [(r.level, r.effect) for r in dt] == [("R2", "resistance")]
-    assert not any(r.rule_id == "braf-v600e-solid-tumor-agnostic"
-                   for r in report.recommendations)
+    assert not any(r.rule_id == "braf-v600e-solid-tumor-agnostic" for r in report.recommendations)
 
 
 def test_hematologic_tumor_gets_no_solid_tumor_rule() -> None:
     report = actionable.evaluate(["BRAF V600E"], tumor="AML")
     assert report.recommendations == () or all(
-        r.rule_id != "braf-v600e-solid-tumor-agnostic" for r in report.recommendations)
+        r.rule_id != "braf-v600e-solid-tumor-agnostic" for r in report.recommendations
+    )
     assert not report.actionable("2")
 
 
@@ -172,7 +179,8 @@ def test_codon_rule_with_excluding(test_rules: actionable.Engine) -> None:
 
 
 def test_exon_rule_matches_an_inframe_deletion_inside_the_exon(
-        test_rules: actionable.Engine) -> None:
+    test_rules: actionable.Engine,
+) -> None:
     report = actionable.evaluate(["EGFR E746_A750del"], tumor="LUAD", rules=test_rules)
     assert names(report) == [("erlotinib", "1", "sensitivity")]
     assert report.recommendations[0].match.granularity == "exon"
@@ -192,35 +200,46 @@ def test_requires_needs_the_other_alteration(test_rules: actionable.Engine) -> N
 def test_excludes_vetoes_and_otherwise_asks_to_confirm(test_rules: actionable.Engine) -> None:
     wild = actionable.evaluate(["ERBB2 amplification"], tumor="COAD", rules=test_rules)
     assert names(wild) == [("tucatinib + trastuzumab", "1", "sensitivity")]
-    assert ("the rule requires no KRAS mutations: none reported; confirm the gene was tested"
-            in wild.recommendations[0].rationale)
-    mutant = actionable.evaluate(["ERBB2 amplification", "KRAS G12D"], tumor="COAD",
-                                 rules=test_rules)
+    assert (
+        "the rule requires no KRAS mutations: none reported; confirm the gene was tested"
+        in wild.recommendations[0].rationale
+    )
+    mutant = actionable.evaluate(
+        ["ERBB2 amplification", "KRAS G12D"], tumor="COAD", rules=test_rules
+    )
     assert mutant.recommendations == ()
     [erbb2] = [u for u in mutant.unmatched if u.variant.gene == "ERBB2"]
     assert "KRAS G12D is present and the rule requires no KRAS mutations" in erbb2.reason
 
 
 def test_conflict_between_sensitivity_and_resistance_is_shown_on_both(
-        test_rules: actionable.Engine) -> None:
+    test_rules: actionable.Engine,
+) -> None:
     report = actionable.evaluate(["EGFR L858R", "EGFR T790M"], tumor="LUAD", rules=test_rules)
     erlotinib = [r for r in report.recommendations if r.therapy.name == "erlotinib"]
     assert sorted((r.level, r.effect) for r in erlotinib) == [
-        ("1", "sensitivity"), ("R1", "resistance")]
+        ("1", "sensitivity"),
+        ("R1", "resistance"),
+    ]
     assert all(r.conflicts for r in erlotinib)
     sens = next(r for r in erlotinib if r.effect == "sensitivity")
     assert sens.conflicts[0].startswith("conflict: EGFR T790M predicts resistance to erlotinib")
 
 
 def test_ranking_best_level_first_and_sensitivity_before_resistance_at_equal_rank(
-        test_rules: actionable.Engine) -> None:
+    test_rules: actionable.Engine,
+) -> None:
     report = actionable.evaluate(["EGFR L858R", "EGFR T790M"], tumor="LUAD", rules=test_rules)
-    assert names(report) == [("erlotinib", "1", "sensitivity"), ("osimertinib", "1", "sensitivity"),
-                             ("erlotinib", "R1", "resistance")]
+    assert names(report) == [
+        ("erlotinib", "1", "sensitivity"),
+        ("osimertinib", "1", "sensitivity"),
+        ("erlotinib", "R1", "resistance"),
+    ]
 
 
 def test_propagation_to_another_solid_tumor_is_3b_and_marked_off_label(
-        test_rules: actionable.Engine) -> None:
+    test_rules: actionable.Engine,
+) -> None:
     report = actionable.evaluate(["EGFR L858R"], tumor="BRCA", rules=test_rules)
     [rec] = report.recommendations
     assert (rec.therapy.name, rec.level, rec.tier) == ("erlotinib", "3B", "IIC")
@@ -228,7 +247,8 @@ def test_propagation_to_another_solid_tumor_is_3b_and_marked_off_label(
     assert any("off-label" in s for s in rec.rationale)
     # Level 2 propagates too; resistance does not, nor does anything to a hematologic cancer.
     assert names(actionable.evaluate(["EGFR G719A"], tumor="BRCA", rules=test_rules)) == [
-        ("afatinib", "3B", "sensitivity")]
+        ("afatinib", "3B", "sensitivity")
+    ]
     assert actionable.evaluate(["EGFR T790M"], tumor="BRCA", rules=test_rules).recommendations == ()
     assert actionable.evaluate(["EGFR L858R"], tumor="AML", rules=test_rules).recommendations == ()
 
@@ -236,9 +256,12 @@ def test_propagation_to_another_solid_tumor_is_3b_and_marked_off_label(
 def test_threshold_default_override_and_categorical(test_rules: actionable.Engine) -> None:
     high = actionable.evaluate(["TMB 14 mut/Mb"], tumor="COAD", rules=test_rules)
     assert names(high) == [("pembrolizumab", "1", "sensitivity")]
-    assert "TMB 14 mut/Mb is at or above the 10 mut/Mb threshold" in high.recommendations[0].rationale
-    raised = actionable.evaluate(["TMB 14 mut/Mb"], tumor="COAD", rules=test_rules,
-                                 thresholds={"TMB": 16})
+    assert (
+        "TMB 14 mut/Mb is at or above the 10 mut/Mb threshold" in high.recommendations[0].rationale
+    )
+    raised = actionable.evaluate(
+        ["TMB 14 mut/Mb"], tumor="COAD", rules=test_rules, thresholds={"TMB": 16}
+    )
     assert raised.recommendations == ()
     assert "below the 16 mut/Mb threshold" in raised.unmatched[0].reason
     low = actionable.evaluate(["TMB 1.6"], tumor="COAD", rules=test_rules)
@@ -254,17 +277,20 @@ def test_unknown_tumor_keeps_rules_for_all(test_rules: actionable.Engine) -> Non
 
 
 def test_max_level_drops_weaker_recommendations(test_rules: actionable.Engine) -> None:
-    report = actionable.evaluate(["EGFR L858R", "EGFR T790M", "EGFR G719A"], tumor="LUAD",
-                                 rules=test_rules, max_level="1")
+    report = actionable.evaluate(
+        ["EGFR L858R", "EGFR T790M", "EGFR G719A"], tumor="LUAD", rules=test_rules, max_level="1"
+    )
     assert {r.level for r in report.recommendations} == {"1", "R1"}
     with pytest.raises(ValueError, match="max_level '5' is not a level"):
         actionable.evaluate(["EGFR L858R"], tumor="LUAD", rules=test_rules, max_level="5")
 
 
 def test_prior_therapies_by_brand_are_marked_and_ranked_after(
-        test_rules: actionable.Engine) -> None:
-    report = actionable.evaluate(["EGFR L858R", "EGFR T790M"], tumor="LUAD", rules=test_rules,
-                                 prior_therapies=["Tarceva"])
+    test_rules: actionable.Engine,
+) -> None:
+    report = actionable.evaluate(
+        ["EGFR L858R", "EGFR T790M"], tumor="LUAD", rules=test_rules, prior_therapies=["Tarceva"]
+    )
     first, second = report.recommendations[:2]
     assert (first.therapy.name, first.previously_received) == ("osimertinib", False)
     assert (second.therapy.name, second.previously_received) == ("erlotinib", True)
@@ -293,7 +319,8 @@ def test_actionable_threshold_validation() -> None:
 def test_variants_may_be_parsed_objects_or_a_single_string() -> None:
     v = actionable.parse_variant("BRAF V600E")
     assert names(actionable.evaluate(v, tumor="MEL")) == names(
-        actionable.evaluate("BRAF V600E", tumor="MEL"))
+        actionable.evaluate("BRAF V600E", tumor="MEL")
+    )
 
 
 # --------------------------------------------------------------------------- errors
@@ -309,7 +336,7 @@ def test_unknown_tumor_text_raises_with_suggestions() -> None:
 
 
 def test_rule_file_errors_name_file_line_and_field(rules_dir: Path) -> None:
-    path = write(rules_dir, "EGFR.yaml", RULES.replace('level: R1', 'level: R9'))
+    path = write(rules_dir, "EGFR.yaml", RULES.replace("level: R1", "level: R9"))
     with pytest.raises(actionable.RuleFileError) as info:
         actionable.evaluate(["EGFR L858R"], tumor="LUAD", rules=rules_dir)
     error = info.value

@@ -32,8 +32,10 @@ def best(report: Report, name: str) -> Recommendation | None:
 
 def has(report: Report, name: str, level: str, effect: str | None = None) -> bool:
     """Whether the report recommends ``name`` at ``level`` (and with ``effect``)."""
-    return any(r.therapy.name == name and r.level == level and (effect is None or r.effect == effect)
-               for r in report.recommendations)
+    return any(
+        r.therapy.name == name and r.level == level and (effect is None or r.effect == effect)
+        for r in report.recommendations
+    )
 
 
 def _describe(report: Report) -> str:
@@ -135,8 +137,13 @@ POSITIVE: list[tuple[list[str], str, str, str, str]] = [
     (["BRAF V600E"], "LUAD", "dabrafenib + trametinib", "1", S),
     (["BRAF V600E"], "LUAD", "encorafenib + binimetinib", "1", S),
     (["BRAF V600E"], "COAD", "encorafenib + cetuximab", "1", S),
-    (["BRAF V600E"], "COAD", "encorafenib + cetuximab + fluorouracil + leucovorin + oxaliplatin",
-     "1", S),
+    (
+        ["BRAF V600E"],
+        "COAD",
+        "encorafenib + cetuximab + fluorouracil + leucovorin + oxaliplatin",
+        "1",
+        S,
+    ),
     (["BRAF V600E"], "THAP", "dabrafenib + trametinib", "1", S),
     (["BRAF V600E"], "PAST", "dabrafenib + trametinib", "1", S),
     (["KIAA1549::BRAF fusion"], "PAST", "tovorafenib", "1", S),
@@ -306,7 +313,8 @@ def test_indication(case: tuple[list[str], str, str, str, str]) -> None:
     variants, tumor, name, level, effect = case
     report = _evaluate(tuple(variants), tumor)
     assert has(report, name, level, effect), (
-        f"expected {name} at level {level} ({effect}); got: {_describe(report)}")
+        f"expected {name} at level {level} ({effect}); got: {_describe(report)}"
+    )
 
 
 @pytest.mark.parametrize("case", NEGATIVE, ids=_id)
@@ -314,7 +322,8 @@ def test_not_indicated(case: tuple[list[str], str, str, str]) -> None:
     variants, tumor, name, level = case
     report = _evaluate(tuple(variants), tumor)
     assert not has(report, name, level, "sensitivity"), (
-        f"{name} must not be offered at level {level}; got: {_describe(report)}")
+        f"{name} must not be offered at level {level}; got: {_describe(report)}"
+    )
 
 
 def test_braf_colorectal_best_is_encorafenib_cetuximab() -> None:

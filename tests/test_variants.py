@@ -598,3 +598,18 @@ def test_non_string_gene_argument() -> None:
 def test_junk_raises_only_variant_parse_error(junk: str) -> None:
     with pytest.raises(VariantParseError):
         parse_variant(junk)
+
+
+@pytest.mark.parametrize(
+    "text", ["FLT3 ITD", "FLT3-ITD", "FLT3 internal tandem duplication", "flt3 itd positive"]
+)
+def test_flt3_itd_is_a_named_duplication(text: str) -> None:
+    variant = parse_variant(text)
+    assert (variant.gene, variant.kind, variant.alteration, str(variant)) == (
+        "FLT3",
+        "duplication",
+        "ITD",
+        "FLT3 ITD",
+    )
+    assert variant.position is None
+    assert parse_variant(str(variant)) == variant

@@ -9,6 +9,7 @@ targeted-therapy recommendations.
 
 from __future__ import annotations
 
+from .cohort import Funnel, annotate, screen
 from .engine import Engine
 from .errors import (
     ActionableError,
@@ -42,6 +43,7 @@ __all__ = [
     "Citation",
     "Engine",
     "EngineLimitError",
+    "Funnel",
     "MatchDetail",
     "Recommendation",
     "Report",
@@ -56,9 +58,11 @@ __all__ = [
     "Variant",
     "VariantParseError",
     "__version__",
+    "annotate",
     "evaluate",
     "load_rules",
     "parse_variant",
     "parse_variants",
     "resolve_tumor",
+    "screen",
 ]

@@ -137,6 +137,10 @@ for _event_phrases, _kind in (
       "ihc3+", "ihc 3 +", "protein overexpression"), "overexpression"),
     (("wildtype", "wild type", "wt", "wild type status", "non mutated", "unmutated"),
      "wildtype"),
+    # FLT3 internal tandem duplications vary in length and position from patient to
+    # patient, so reports name the event, not the residues.
+    (("itd", "internal tandem duplication", "internal tandem duplications",
+      "itd mutation", "itd positive"), "duplication"),
 ):  # fmt: skip
     for _phrase in _event_phrases:
         _EVENTS[_phrase] = _kind
@@ -147,6 +151,7 @@ _EVENT_CANONICAL = {
     "loss": "loss",
     "overexpression": "overexpression",
     "wildtype": "wildtype",
+    "duplication": "ITD",
 }
 _POSITIVE = frozenset({"positive", "pos", "+", "ihc positive"})
 
@@ -721,6 +726,9 @@ def _parse_body(body: str, text: str, gene_hint: str | None) -> Variant:
 
     germline = False
     resolved = _resolve_symbol(head, text) if head else None
+    if resolved is None and head.upper().endswith("-ITD"):
+        resolved = _resolve_symbol(head[:-4], text)  # FLT3-ITD
+        rest = ("ITD " + rest).strip()
     if resolved is None and "-" in head:
         pair = _split_hyphen_fusion(head, text)
         if pair is not None:
