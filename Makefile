@@ -44,6 +44,7 @@ data: $(STAMP)
 	$(BIN)/python scripts/build_oncotree.py
 	$(BIN)/python scripts/import_civic.py
 	$(BIN)/python scripts/build_readme.py
+	$(BIN)/python -m actionable schema > docs/rule.schema.json
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -324,3 +324,17 @@ def test_generated_corruptions_point_at_the_right_line(
     assert lines[error.line - 1].lstrip(" -").startswith(f"{which}:")
     starts = [n for n, line in enumerate(lines, 1) if line.startswith("- id:")]
     assert starts[victim] <= error.line < (starts[victim + 1] if victim + 1 < count else 10**9)
+
+
+def test_fusion_entry_may_repeat_its_gene_first() -> None:
+    [plain] = parse_pattern("EML4::ALK fusion", None)
+    [prefixed] = parse_pattern("ALK EML4::ALK fusion", None)
+    assert prefixed == plain
+    assert plain.partners == ("EML4", "ALK")
+
+
+def test_published_schema_is_current() -> None:
+    from conftest import REPO
+
+    published = json.loads((REPO / "docs" / "rule.schema.json").read_text(encoding="utf-8"))
+    assert published == rule_schema(), "regenerate: actionable schema > docs/rule.schema.json"

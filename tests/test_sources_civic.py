@@ -308,12 +308,12 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> ImportResult:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(drugs, "_vocabulary_files", files)
-        drugs._table.cache_clear()
+        drugs.reload()
         try:
             # The import loads every file it writes with the rule loader.
             result = import_release(RELEASE, root / "civic", drugs_file=vocabulary)
         finally:
-            drugs._table.cache_clear()
+            drugs.reload()
     return result
 
 

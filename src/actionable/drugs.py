@@ -21,7 +21,7 @@ import yaml
 from ._resources import knowledgebase_dir
 from .models import Frozen
 
-__all__ = ["Drug", "all_drugs", "get_drug", "parse_therapies", "resolve_drug"]
+__all__ = ["Drug", "all_drugs", "get_drug", "parse_therapies", "reload", "resolve_drug"]
 
 
 class Drug(Frozen):
@@ -141,3 +141,16 @@ def _regimens() -> dict[str, tuple[str, ...]]:
     path = knowledgebase_dir() / "drugs.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {_key(k): tuple(v) for k, v in (data.get("regimens") or {}).items()}
+
+
+def reload() -> None:
+    """Forget the loaded vocabulary, so the next lookup reads the files again (after an
+    importer wrote ``knowledgebase/drugs_civic.yaml``, for example).
+
+    >>> from actionable.drugs import reload, resolve_drug
+    >>> reload()
+    >>> resolve_drug("Mekinist")
+    'trametinib'
+    """
+    _table.cache_clear()
+    _regimens.cache_clear()

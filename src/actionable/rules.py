@@ -287,6 +287,8 @@ def parse_pattern(text: str, gene: str | None, *, ctx: _Ctx | None = None) -> tu
     first, _, rest = raw.partition(" ")
     if "::" not in first and rest and genes.is_gene(first) and not _looks_like_change(first):
         gene, raw = genes.resolve_gene(first), rest
+        if "::" in raw:  # "ALK EML4::ALK fusion": the fusion names its own genes
+            return (_exact(_parse_entry(raw, None, text, ctx), ctx),)
     elif "::" in first:
         return (_exact(_parse_entry(raw, None, text, ctx), ctx),)
     if gene is None:

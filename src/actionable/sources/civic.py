@@ -1332,7 +1332,7 @@ def import_release(
             owner[spec.id] = item.civic_id
     # The vocabulary must be in place before the loader validates the rules.
     _atomic_write(drug_path, namer.vocabulary_yaml(version))
-    drugs._table.cache_clear()
+    drugs.reload()
     result.drugs_added = len(namer.added)
     result.diseases = dict(diseases.used)
     kept, rejected = write_rule_files(by_gene, target, version, extra={})
