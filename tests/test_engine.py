@@ -222,13 +222,15 @@ def test_threads_give_the_same_results_as_serial() -> None:
 
     def work(worker: int) -> None:
         try:
-            out = []
-            for i in range(200):
-                variants, tumor = patients[(i + worker) % len(patients)]
-                out.append((i + worker) % len(patients))
-                got = _summary(actionable.evaluate(variants, tumor=tumor))
-                assert got == serial[(i + worker) % len(patients)]
-            results[worker] = [[str(x)] for x in out]  # type: ignore[list-item]
+            results[worker] = [
+                _summary(
+                    actionable.evaluate(
+                        *patients[(i + worker) % len(patients)][:1],
+                        tumor=patients[(i + worker) % len(patients)][1],
+                    )
+                )
+                for i in range(200)
+            ]
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
 
@@ -238,7 +240,10 @@ def test_threads_give_the_same_results_as_serial() -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert len(results) == 8 and all(len(r) == 200 for r in results.values())
+    assert sorted(results) == list(range(8))
+    for worker, got in results.items():
+        expected = [serial[(i + worker) % len(patients)] for i in range(200)]
+        assert got == expected, worker
 
 
 def test_five_thousand_evaluations_in_a_row_stay_correct() -> None:
