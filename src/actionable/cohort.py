@@ -423,11 +423,7 @@ def _collect_maf_context(
     referenced = annotator.referenced_keys
     rule_symbol = annotator.rule_symbol
     for line in lines:
-        if gi == 0:  # the usual MAF layout: the gene is the first column, no split needed
-            cut = line.find("\t")
-            symbol = line[:cut] if cut >= 0 else line.rstrip("\r\n")
-        else:
-            symbol = line.split("\t", gi + 1)[gi] if line.count("\t") >= gi else ""
+        symbol = _symbol_of(line, gi)
         approved = known.get(symbol, _MISSING)
         if approved is _MISSING:
             approved = rule_symbol(symbol)
@@ -446,6 +442,15 @@ def _collect_maf_context(
             continue
         found[cells[si]].add(variant)
     return found
+
+
+def _symbol_of(line: str, column: int) -> str:
+    """The gene cell of a MAF line, without splitting the whole line when the gene comes
+    first (the usual layout): most rows are only copied, so this is the hot path."""
+    if column == 0:
+        cut = line.find("\t")
+        return line[:cut] if cut >= 0 else line.rstrip("\r\n")
+    return line.split("\t", column + 1)[column] if line.count("\t") >= column else ""
 
 
 def _annotate_lines(
@@ -475,11 +480,7 @@ def _annotate_lines(
     number = first_line - 1
     for line in lines:
         number += 1
-        if gi == 0:
-            cut = line.find("\t")
-            symbol = line[:cut] if cut >= 0 else line.rstrip("\r\n")
-        else:
-            symbol = line.split("\t", gi + 1)[gi] if line.count("\t") >= gi else ""
+        symbol = _symbol_of(line, gi)
         approved = known.get(symbol, _MISSING)
         if approved is _MISSING:
             approved = rule_symbol(symbol)

@@ -521,13 +521,6 @@ class Engine:
     ) -> None:
         self.rules: tuple[Any, ...] = tuple(rules)
         self.name = name
-        by_pattern: dict[Any, list[Any]] = defaultdict(list)
-        for rule in self.rules:
-            for pattern in rule.patterns:
-                by_pattern[pattern].append(rule)
-        self.rules_by_pattern: dict[Any, tuple[Any, ...]] = {
-            p: tuple(rs) for p, rs in by_pattern.items()
-        }
         if compiled is None:
             compiled = compile_patterns(collect_patterns(self.rules))
         self.compiled = compiled

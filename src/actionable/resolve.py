@@ -145,6 +145,17 @@ def _tumor_match(context: TumorContext, tumor: TumorType | None) -> TumorMatch:
     return tumors.match(context, tumor)
 
 
+def _may_propagate(rule: Rule) -> bool:
+    """Whether a rule could be offered at 3B in a tumor type it was not curated for:
+    curated sensitivity at level 1, 2 or 3A for named tumor types (not groups)."""
+    return (
+        rule.effect == "sensitivity"
+        and rule.level in _PROPAGATING
+        and rule.source == "curated"
+        and not (set(rule.tumor.include) & _GROUPS)
+    )
+
+
 # Biomarker states that select patients by absence (pMMR/MSS endometrial cancer for
 # lenvatinib + pembrolizumab) say nothing about other tumor types.
 _NON_PROPAGATING_PATTERNS = frozenset({"MSS", "pMMR"})
@@ -156,12 +167,8 @@ def _tumor_step(
     """The tumor match, and whether the rule is offered off-label at 3B."""
     if result.matched or tumor is None or pattern.alteration in _NON_PROPAGATING_PATTERNS:
         return result, False
-    specific = not (set(rule.tumor.include) & _GROUPS)
     if (
-        rule.effect == "sensitivity"
-        and rule.level in _PROPAGATING
-        and rule.source == "curated"
-        and specific
+        _may_propagate(rule)
         and tumor.is_solid
         and result.excluded_by is None
         and all(tumors.get_tumor(code).is_solid for code in rule.tumor.include)
@@ -179,7 +186,9 @@ class RuleIndex:
     """
 
     patterns: tuple[Pattern, ...]
-    rules_by_pattern: Mapping[int, tuple[Rule, ...]]
+    groups: Mapping[int, tuple[tuple[int, tuple[Rule, ...], bool], ...]]
+    """Per pattern: its rules grouped by tumor context (context id, rules, whether any of
+    them may be offered off-label), so a context that does not fit is skipped at once."""
     excluding: Mapping[str, frozenset[int]]
     requires: Mapping[str, tuple[frozenset[int], ...]]
     excludes: Mapping[str, tuple[frozenset[int], ...]]
@@ -217,9 +226,17 @@ def build_index(patterns: Sequence[Pattern], rules: Iterable[Rule]) -> RuleIndex
     context_of: dict[str, int] = {}
     for rule in by_rule:
         context_of[rule.id] = contexts.setdefault(rule.tumor, len(contexts))
+    groups: dict[int, tuple[tuple[int, tuple[Rule, ...], bool], ...]] = {}
+    for number, rules_here in by_pattern.items():
+        by_context: dict[int, list[Rule]] = {}
+        for rule in rules_here:
+            by_context.setdefault(context_of[rule.id], []).append(rule)
+        groups[number] = tuple(
+            (c, tuple(rs), any(_may_propagate(r) for r in rs)) for c, rs in by_context.items()
+        )
     return RuleIndex(
         patterns=tuple(patterns),
-        rules_by_pattern={i: tuple(rs) for i, rs in by_pattern.items()},
+        groups=groups,
         excluding=excluding,
         requires=requires,
         excludes=excludes,
@@ -244,8 +261,8 @@ class _Blocked:
     def add(self, index: int, reason: str) -> None:
         self.reasons[index].append(reason)
 
-    def other_tumors(self, index: int, rule: Rule) -> None:
-        for code in rule.tumor.include:
+    def other_tumors(self, index: int, context: TumorContext) -> None:
+        for code in context.include:
             self.elsewhere[index][code] = None
 
     def describe(self, index: int) -> list[str]:
@@ -281,13 +298,20 @@ def resolve(
     for number, found in enumerate(hits):
         seen_rules: set[str] = set()
         for pattern in sorted(found, key=index.order.__getitem__):
-            for rule in index.rules_by_pattern.get(pattern, ()):
-                if rule.id in seen_rules:
+            for context_id, rules_here, may_propagate in index.groups.get(pattern, ()):
+                where = context.tumor_match_of(context_id)
+                if not where.matched and where.excluded_by is None and not may_propagate:
+                    # Rules for other tumor types only: summarised, never resolved.
+                    blocked.other_tumors(number, index.contexts[context_id])
+                    seen_rules.update(r.id for r in rules_here)
                     continue
-                seen_rules.add(rule.id)
-                candidate = _consider(context, rule, number, index.patterns[pattern])
-                if candidate is not None:
-                    candidates.append(candidate)
+                for rule in rules_here:
+                    if rule.id in seen_rules:
+                        continue
+                    seen_rules.add(rule.id)
+                    candidate = _consider(context, rule, number, index.patterns[pattern])
+                    if candidate is not None:
+                        candidates.append(candidate)
 
     candidates = _drop_contradicted_propagation(candidates, blocked, exclusions)
     recommendations = _merge(index.sentences, candidates, variants, tumor, options)
@@ -326,7 +350,9 @@ class _Context:
     tumor_matches: dict[int, TumorMatch] = field(default_factory=dict)
 
     def tumor_match(self, rule: Rule) -> TumorMatch:
-        number = self.index.context_of[rule.id]
+        return self.tumor_match_of(self.index.context_of[rule.id])
+
+    def tumor_match_of(self, number: int) -> TumorMatch:
         found = self.tumor_matches.get(number)
         if found is None:
             found = _tumor_match(self.index.contexts[number], self.tumor)
@@ -353,7 +379,7 @@ def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candid
                 f"{tumor_match.excluded_by}",
             )
         else:
-            blocked.other_tumors(index, rule)
+            blocked.other_tumors(index, rule.tumor)
         return None
     variant = ctx.variants[index]
     notes: list[str] = []

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from . import drugs, genes, tumors
 from ._resources import knowledgebase_dir, rules_dir
 from .errors import RuleFileError, VariantParseError
-from .models import Citation, Frozen, TumorContext, Variant
+from .models import VARIANT_KINDS, Citation, Frozen, TumorContext, Variant
 from .variants import parse_variant
 
 __all__ = [
@@ -125,25 +125,12 @@ PatternKind = Literal[
     "wildtype",
 ]
 
-_MUTATION_KINDS = frozenset(
-    {
-        "missense",
-        "nonsense",
-        "frameshift",
-        "inframe_deletion",
-        "inframe_insertion",
-        "inframe_delins",
-        "duplication",
-        "splice",
-        "start_lost",
-        "stop_lost",
-        "codon",
-        "exon_deletion",
-        "exon_insertion",
-        "exon_skipping",
-        "coding",
-    }
-)
+# Every change to the coding sequence: not copy number, expression, fusions, biomarkers,
+# wild type or synonymous changes.
+_MUTATION_KINDS = frozenset(VARIANT_KINDS) - {
+    "synonymous", "amplification", "deletion", "gain", "loss", "fusion", "overexpression",
+    "wildtype", "biomarker",
+}  # fmt: skip
 _TRUNCATING_KINDS = frozenset({"nonsense", "frameshift", "splice", "start_lost"})
 _CODON_KINDS = frozenset({"missense", "nonsense", "codon"})
 CLASS_KINDS: dict[str, frozenset[str]] = {

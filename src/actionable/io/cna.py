@@ -93,20 +93,8 @@ def _row(
         raw = cells[index].strip() if index < len(cells) else ""
         if raw in ("", "NA", "NaN", "nan"):
             continue
-        try:
-            number = float(raw)
-        except ValueError:
-            yield Record(
-                source,
-                line,
-                sample,
-                text=f"{gene} {raw}",
-                status="error",
-                reason=f"copy-number value {raw!r} is not one of -2, -1, 0, 1, 2",
-            )
-            continue
-        value = int(number)
-        if value != number or not -2 <= value <= 2:
+        value = _discrete(raw)
+        if value is None:
             yield Record(
                 source,
                 line,
@@ -125,3 +113,13 @@ def _row(
             yield Record(source, line, sample, text=text, status="error", reason=str(error))
             continue
         yield Record(source, line, sample, variant, text)
+
+
+def _discrete(raw: str) -> int | None:
+    """A GISTIC-style call (-2..2) from a cell, or None when it is not one."""
+    try:
+        number = float(raw)
+    except ValueError:
+        return None
+    value = int(number)
+    return value if value == number and -2 <= value <= 2 else None
