@@ -268,6 +268,24 @@ POSITIVE: list[tuple[list[str], str, str, str, str]] = [
     (["NF1 R1947* (germline)"], "NFIB", "selumetinib", "1", S),
 ]
 
+# HRR genes in prostate cancer (PROfound, TALAPRO-2): a truncating change in each gene
+POSITIVE += [
+    (["ATR R1346*"], "PRAD", "talazoparib + enzalutamide", "1", S),
+    (["BARD1 Q564*"], "PRAD", "olaparib", "1", S),
+    (["BRIP1 R798*"], "PRAD", "olaparib", "1", S),
+    (["CHEK1 R379*"], "PRAD", "olaparib", "1", S),
+    (["CHEK2 T367Mfs*15"], "PRAD", "olaparib", "1", S),
+    (["FANCA R1117*"], "PRAD", "talazoparib + enzalutamide", "1", S),
+    (["FANCL E163*"], "PRAD", "olaparib", "1", S),
+    (["MLH1 R226*"], "PRAD", "talazoparib + enzalutamide", "1", S),
+    (["MRE11 R572*"], "PRAD", "talazoparib + enzalutamide", "1", S),
+    (["NBN K219fs*19"], "PRAD", "talazoparib + enzalutamide", "1", S),
+    (["RAD51B R47*"], "PRAD", "olaparib", "1", S),
+    (["RAD51C R193*"], "PRAD", "olaparib", "1", S),
+    (["RAD51D R206*"], "PRAD", "olaparib", "1", S),
+    (["RAD54L Q512*"], "PRAD", "olaparib", "1", S),
+]
+
 NEGATIVE: list[tuple[list[str], str, str, str]] = [
     # colorectal adenocarcinoma is excluded from the tumor-agnostic BRAF approval
     (["BRAF V600E"], "COAD", "dabrafenib + trametinib", "1"),
@@ -297,6 +315,9 @@ NEGATIVE: list[tuple[list[str], str, str, str]] = [
     (["EML4::ALK fusion"], "COAD", "alectinib", "1"),
     (["BRAF V600E"], "COAD", "tovorafenib", "1"),
     (["KRAS G12C"], "PAAD", "sotorasib + panitumumab", "1"),
+    # "oncogenic mutations" of a tumor suppressor: truncating changes, not any missense
+    (["RAD51C A126T"], "PRAD", "olaparib", "1"),
+    (["CHEK2 I157T"], "PRAD", "olaparib", "1"),
 ]
 
 
@@ -346,3 +367,51 @@ def test_colon_nec_braf_is_level_1() -> None:
     report = _evaluate(("BRAF V600E", "TP53 R213*"), "colon NEC")
     rec = best(report, "dabrafenib + trametinib")
     assert rec is not None and rec.level == "1"
+
+
+# --------------------------------------------------------------------------- per-file coverage
+def _curated_files() -> dict[str, list[actionable.rules.Rule]]:  # type: ignore[name-defined]
+    from pathlib import Path
+
+    from actionable.rules import load_rules
+
+    files: dict[str, list] = {}
+    for rule in load_rules(sources=["curated"]):
+        files.setdefault(Path(rule.file).stem, []).append(rule)
+    return files
+
+
+_OPPOSITE = {"MSI-H": "MSS", "dMMR": "pMMR", "TMB-H": "TMB 2 mut/Mb", "HRD": "HRD negative"}
+
+
+def _negative_for(rule) -> str:  # type: ignore[no-untyped-def]
+    """A variant of the rule's gene (or biomarker) that no rule of its file should match:
+    a synonymous change at the rule's own codon, wild type, or the opposite biomarker state."""
+    pattern = rule.patterns[0]
+    if pattern.kind == "biomarker":
+        return _OPPOSITE.get(pattern.alteration or "", "TMB 2 mut/Mb")
+    if pattern.kind == "exact" and pattern.alteration:
+        variant = actionable.parse_variant(f"{rule.gene} {pattern.alteration}")
+        if variant.position and variant.ref and len(variant.ref) == 1:
+            return f"{rule.gene} {variant.ref}{variant.position}="
+    return f"{rule.gene} wildtype"
+
+
+def test_every_curated_file_has_positive_and_negative_cases() -> None:
+    files = _curated_files()
+    file_of = {r.id: stem for stem, rules in files.items() for r in rules}
+    positive: set[str] = set()
+    for variants, tumor, name, level, effect in POSITIVE:
+        report = _evaluate(tuple(variants), tumor)
+        for r in report.recommendations:
+            if (r.therapy.name, r.level, r.effect) == (name, level, effect):
+                positive.add(file_of.get(r.rule_id, "?"))
+                positive.update(file_of.get(s, "?") for s in r.supporting_rules)
+    assert sorted(set(files) - positive) == []
+    for stem, rules in files.items():
+        rule = rules[0]
+        tumor = next((c for c in rule.tumor.include if not c.startswith("all")), "LUAD")
+        negative = _negative_for(rule)
+        report = _evaluate((negative,), tumor)
+        offered = [r.rule_id for r in report.recommendations if file_of.get(r.rule_id) == stem]
+        assert offered == [], f"{stem}: {negative} in {tumor} must not match; got {offered}"
