@@ -13,11 +13,10 @@ True
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,7 +40,6 @@ __all__ = [
     "load_rules",
     "parse_pattern",
     "rule_schema",
-    "validate_rules_dir",
 ]
 
 Level = Literal["1", "2", "3A", "3B", "4", "R1", "R2"]
@@ -420,32 +418,27 @@ def _exact(variant: Variant, ctx: _Ctx) -> Pattern:
 # --------------------------------------------------------------------------- gene roles
 @dataclass(frozen=True)
 class GeneRole:
+    """A gene's role in cancer, from ``knowledgebase/gene_roles.yaml``."""
+
     gene: str
     role: Literal["oncogene", "tumor_suppressor", "both"]
     hotspots: tuple[str, ...]
     citation: str
 
 
-_roles_lock = threading.Lock()
-_roles: dict[str, GeneRole] | None = None
-
-
+@cache
 def _load_roles() -> dict[str, GeneRole]:
-    global _roles
-    with _roles_lock:
-        if _roles is None:
-            path = knowledgebase_dir() / "gene_roles.yaml"
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            roles: dict[str, GeneRole] = {}
-            for gene, entry in (data.get("genes") or {}).items():
-                roles[gene] = GeneRole(
-                    gene=gene,
-                    role=entry["role"],
-                    hotspots=tuple(str(h) for h in entry.get("hotspots", ())),
-                    citation=str(entry.get("citation", data.get("citation", ""))),
-                )
-            _roles = roles
-        return _roles
+    path = knowledgebase_dir() / "gene_roles.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        gene: GeneRole(
+            gene=gene,
+            role=entry["role"],
+            hotspots=tuple(str(h) for h in entry.get("hotspots", ())),
+            citation=str(entry.get("citation", data.get("citation", ""))),
+        )
+        for gene, entry in (data.get("genes") or {}).items()
+    }
 
 
 def gene_role(gene: str) -> GeneRole | None:
@@ -759,21 +752,6 @@ def load_rules(
             if wanted is None or rule.source in wanted:
                 out.append(rule)
     return tuple(out)
-
-
-def validate_rules_dir(directory: str | Path) -> tuple[Rule, ...]:
-    """Validate a directory of rule files as ``actionable rules validate DIR`` does."""
-    return load_rules(directory)
-
-
-def rules_fingerprint(rules: Sequence[Rule]) -> str:
-    """A stable digest of a rule set, used to key the compiled-rules cache."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for rule in rules:
-        digest.update(json.dumps(rule.model_dump(mode="json"), sort_keys=True).encode())
-    return digest.hexdigest()[:16]
 
 
 def summarize(rules: Sequence[Rule]) -> Mapping[str, Any]:
