@@ -265,7 +265,7 @@ def test_engine_never_holds_patient_facts_between_evaluations() -> None:
     host = eng._get_host()
     for buckets in engine.compiled.partitions.values():
         for bucket in buckets:
-            if bucket.name in eng._registered:
+            if bucket.name in eng._handles:
                 facts = host.get_facts(bucket.name, "s")
                 assert facts == []
 

@@ -26,7 +26,6 @@ here, at compile time, so no user ever meets a hang or a crash:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import json
@@ -394,8 +393,11 @@ def _is_exact(condition: Condition) -> bool:
 # --------------------------------------------------------------------------- run
 _ENGINE_LOCK = threading.RLock()
 _host: Any = None
-_fired: list[tuple[str, str]] = []
-_registered: set[str] = set()
+_handles: dict[str, int] = {}
+"""Ruleset name -> the C core's handle, for the rulesets registered in this process."""
+
+# Result codes of the C core's assert/retract calls (see durable.engine.Ruleset).
+_NOT_HANDLED, _OBSERVED, _QUEUED = 1, 2, 3
 
 
 def _get_host() -> Any:
@@ -411,12 +413,14 @@ def _get_host() -> Any:
                 return None
 
             def get_action(self, action_name: str) -> Any:
-                # Exactly one parameter: a second one makes durable_rules treat the
-                # action as asynchronous and silently stop firing.
-                def record(c: Any) -> None:
-                    _fired.append((action_name, c.m["id"]))
+                # Registration needs a callable per rule. It is never called: _run_bucket
+                # drains the action queue itself and only records rule names. (It takes
+                # exactly one parameter: two would make durable_rules treat it as
+                # asynchronous.)
+                def unused(c: Any) -> None:
+                    return None
 
-                return record
+                return unused
 
         _host = _QuietHost()
     return _host
@@ -441,13 +445,13 @@ class Matcher:
         self.compiled = compiled
 
     def _ensure(self, bucket: _Bucket) -> None:
-        if bucket.name in _registered:
+        if bucket.name in _handles:
             return
         host = _get_host()
         # register_rulesets mutates the definitions it is given.
         definition = json.loads(json.dumps(bucket.definition))
         host.register_rulesets({bucket.name: definition})
-        _registered.add(bucket.name)
+        _handles[bucket.name] = host.get_ruleset(bucket.name)._handle
 
     def match(self, variants: Sequence[Variant]) -> list[frozenset[Any]]:
         """For each variant, the patterns it matched."""
@@ -475,30 +479,34 @@ class Matcher:
 def _run_bucket(ruleset: str, items: Sequence[tuple[int, dict[str, Any]]]) -> list[tuple[str, int]]:
     """Assert the facts in the ruleset's one session, collect what fired, retract them.
 
-    Callers hold ``_ENGINE_LOCK``. Facts get fresh ids, so an earlier failure can
-    never make a fact look already observed.
+    Talks to the C core directly, as durable.engine.Ruleset does but without its
+    closures, leases and state round trips (a third of the cost per fact): assert,
+    then drain the session's action queue, recording each action's rule name and fact
+    id, then retract in ``finally``. Callers hold ``_ENGINE_LOCK``. Facts get fresh ids,
+    so an earlier failure can never make a fact look already observed.
     """
-    from durable.engine import MessageNotHandledException, MessageObservedException
+    import durable_rules_engine as core
 
-    host = _get_host()
-    owner: dict[str, int] = {}
-    posted: list[dict[str, Any]] = []
-    _fired.clear()
+    handle = _handles[ruleset]
+    fired: list[tuple[str, int]] = []
+    posted: list[str] = []
     try:
         for index, base in items:
-            fact = {**base, "sid": _SID, "id": f"f{next(_ids)}"}
-            owner[fact["id"]] = index
-            try:
-                host.assert_fact(ruleset, fact)
-            except (MessageNotHandledException, MessageObservedException):
+            fact = json.dumps({**base, "sid": _SID, "id": f"f{next(_ids)}"})
+            code, state = core.assert_fact(handle, fact)
+            if code in (_NOT_HANDLED, _OBSERVED):
                 continue  # matched no condition: the engine kept nothing to retract
             posted.append(fact)
-        fired = [(name, owner[fact_id]) for name, fact_id in _fired if fact_id in owner]
+            state = 0 if code == _QUEUED else state
+            action = core.start_action_for_state(handle, state)
+            message = action[1] if action else None
+            while message:
+                for rule_name in json.loads(message):
+                    fired.append((rule_name, index))
+                message = core.complete_and_start_action(handle, state)
     finally:
         for fact in posted:
-            with contextlib.suppress(MessageNotHandledException, MessageObservedException):
-                host.retract_fact(ruleset, fact)
-        _fired.clear()
+            core.retract_fact(handle, fact)
     return fired
 
 

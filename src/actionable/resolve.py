@@ -138,6 +138,22 @@ def _origin_ok(rule: Rule, variant: Variant, notes: list[str]) -> bool:
     return False
 
 
+_TUMOR_CACHE_LIMIT = 4096
+
+
+def _matches_for(index: RuleIndex, tumor: TumorType | None) -> dict[int, TumorMatch]:
+    """The per-context tumor matches of one tumor in one rule index, filled lazily and
+    shared by every evaluation of that tumor (the answer depends on nothing else)."""
+    key = None if tumor is None else (tumor.code, tumor.text, tumor.matched_by)
+    cache = index.tumor_cache
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _TUMOR_CACHE_LIMIT:
+            cache.clear()  # bounded; a few thousand tumor spellings is already unusual
+        found = cache.setdefault(key, {})
+    return found
+
+
 @lru_cache(maxsize=65536)
 def _tumor_match(context: TumorContext, tumor: TumorType | None) -> TumorMatch:
     # Thousands of rules share a few hundred contexts and a patient has one tumor: the
@@ -195,6 +211,10 @@ class RuleIndex:
     order: tuple[tuple[bool, str], ...]
     """Per pattern: exact patterns first, then by text (the order rules are considered)."""
     sentences: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    tumor_cache: dict[tuple[str, str, str] | None, dict[int, TumorMatch]] = field(
+        default_factory=dict, compare=False
+    )
+    """Tumor matches per tumor and context id (see :func:`_matches_for`)."""
     """Per rule id: its summary and its evidence line, built once."""
     contexts: tuple[TumorContext, ...] = ()
     """The distinct tumor contexts of the rules; a tumor is matched once per context."""
@@ -294,7 +314,17 @@ def resolve(
     blocked = _Blocked()
     # (variant, therapy) pairs whose rule explicitly excludes this tumor.
     exclusions: dict[tuple[int, frozenset[str]], str] = {}
-    context = _Context(index, matched_by, variants, tumor, options, blocked, exclusions, hits)
+    context = _Context(
+        index,
+        matched_by,
+        variants,
+        tumor,
+        options,
+        blocked,
+        exclusions,
+        hits,
+        _matches_for(index, tumor),
+    )
     for number, found in enumerate(hits):
         seen_rules: set[str] = set()
         for pattern in sorted(found, key=index.order.__getitem__):
@@ -554,10 +584,16 @@ def _merge(
             if other.rule.id in supporting or (other.off_label and not best.off_label):
                 continue
             supporting.append(other.rule.id)
-            sentences.append(
-                f"also supported by rule {other.rule.id} (level {other.level}, "
-                f"{other.rule.source}): {texts[other.rule.id][0]}"
-            )
+            if len(supporting) <= _SUPPORTING_SHOWN:
+                sentences.append(
+                    f"also supported by rule {other.rule.id} (level {other.level}, "
+                    f"{other.rule.source}): {texts[other.rule.id][0]}"
+                )
+        if len(supporting) > _SUPPORTING_SHOWN:
+            # A popular therapy can gather dozens of imported evidence items; the rationale
+            # stays readable and the full list stays in supporting_rules.
+            rest = supporting[_SUPPORTING_SHOWN:]
+            sentences.append(f"also supported by {len(rest)} more rules: {', '.join(rest)}")
         previously = bool(options.prior_therapies) and set(rule.therapy) <= options.prior_therapies
         if previously:
             sentences.append(f"the patient has already received {rule.therapy_name}")
@@ -607,6 +643,10 @@ def _merge(
             )
         )
     return out
+
+
+_SUPPORTING_SHOWN = 5
+"""Supporting rules quoted with their summary in a rationale; the others are named."""
 
 
 def _unique_citations(members: Sequence[Candidate]) -> tuple[Citation, ...]:
