@@ -168,7 +168,7 @@ def _may_propagate(rule: Rule) -> bool:
         rule.effect == "sensitivity"
         and rule.level in _PROPAGATING
         and rule.source == "curated"
-        and not (set(rule.tumor.include) & _GROUPS)
+        and _names_tumors(rule.tumor.include)
     )
 
 
@@ -187,7 +187,7 @@ def _tumor_step(
         _may_propagate(rule)
         and tumor.is_solid
         and result.excluded_by is None
-        and all(tumors.get_tumor(code).is_solid for code in rule.tumor.include)
+        and _all_solid(rule.tumor.include)
     ):
         return result, True
     return result, False
@@ -506,7 +506,18 @@ def _drop_contradicted_propagation(
 
 
 def _specific(rule: Rule) -> bool:
-    return not (set(rule.tumor.include) & _GROUPS)
+    return _names_tumors(rule.tumor.include)
+
+
+@lru_cache(maxsize=4096)
+def _all_solid(include: tuple[str, ...]) -> bool:
+    return all(tumors.get_tumor(code).is_solid for code in include)
+
+
+@lru_cache(maxsize=4096)
+def _names_tumors(include: tuple[str, ...]) -> bool:
+    """Whether a context names tumor types rather than a group (all, all_solid...)."""
+    return not (set(include) & _GROUPS)
 
 
 def _candidate_order(c: Candidate) -> tuple[int, int, int, int, str]:
@@ -594,11 +605,12 @@ def _merge(
             # stays readable and the full list stays in supporting_rules.
             rest = supporting[_SUPPORTING_SHOWN:]
             sentences.append(f"also supported by {len(rest)} more rules: {', '.join(rest)}")
-        previously = bool(options.prior_therapies) and set(rule.therapy) <= options.prior_therapies
+        drugs = _drug_set(rule.therapy)
+        previously = bool(options.prior_therapies) and drugs <= options.prior_therapies
         if previously:
             sentences.append(f"the patient has already received {rule.therapy_name}")
-        elif options.prior_therapies & set(rule.therapy):
-            given = ", ".join(sorted(options.prior_therapies & set(rule.therapy)))
+        elif options.prior_therapies & drugs:
+            given = ", ".join(sorted(options.prior_therapies & drugs))
             sentences.append(f"the patient has already received {given}")
         tumor_path: tuple[str, ...] = ()
         included_by = best.tumor_match.included_by if best.tumor_match else None
