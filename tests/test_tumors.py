@@ -433,7 +433,7 @@ def test_braf_reasons_for_colon_nec() -> None:
         "HGNEC is included through the group all_solid (HGNEC is a solid tumor)",
         "the context excludes COADREAD (Colorectal Adenocarcinoma); HGNEC is not COADREAD "
         "nor under it, so the exclusion does not apply",
-        "The context therefore applies to HGNEC.",
+        "the rule's tumor context therefore applies to HGNEC",
     )
 
 
@@ -445,7 +445,7 @@ def test_braf_reasons_for_colon_adenocarcinoma() -> None:
         "COAD is included through the group all_solid (COAD is a solid tumor)",
         "the context excludes COADREAD (Colorectal Adenocarcinoma); COAD is under COADREAD, "
         "so the exclusion applies",
-        "The context therefore does not apply to COAD.",
+        "the rule's tumor context therefore does not apply to COAD",
     )
 
 
@@ -545,7 +545,7 @@ def test_unknown_tumor_matches_only_all_without_exclusions() -> None:
         "the tumor type is unknown (not given or not resolved to OncoTree)",
         "the context includes every tumor type (all) and excludes none, so it applies "
         "whatever the tumor is",
-        "The context therefore applies.",
+        "the rule's tumor context therefore applies",
     )
     solid = match(TumorContext(include=("all_solid",)), None)
     assert (solid.matched, solid.included_by) == (False, None)

@@ -536,13 +536,17 @@ class Engine:
 
     @classmethod
     def load(cls, directory: Any = None, sources: Iterable[str] | None = None) -> Engine:
-        """Load rule files (default: the bundled rules) into a compiled engine.
+        """Load rule files into a compiled engine: a directory (all its rules, or those of
+        ``sources``), or the bundled rules (default sources: the curated rules).
 
         The compiled form is cached per process and on disk (see
         :func:`actionable.cache.compiled_rules`), so later loads take milliseconds.
         """
         from .cache import load_compiled
+        from .rules import DEFAULT_SOURCES
 
+        if directory is None and sources is None:
+            sources = DEFAULT_SOURCES  # the bundled rules: the same default as evaluate()
         rules, compiled = load_compiled(directory, sources)
         return cls(rules, compiled, name=str(directory or "bundled"))
 

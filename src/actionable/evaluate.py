@@ -14,18 +14,13 @@ from ._resources import knowledgebase_dir
 from .engine import Engine
 from .models import Report, TumorType, Variant
 from .resolve import LEVELS_ALL, Options, RuleIndex, build_index, resolve
+from .rules import DEFAULT_SOURCES
 from .variants import parse_variants
 
 __all__ = ["default_engine", "evaluate", "kb_version"]
 
 _default_lock = threading.Lock()
 _engines: dict[tuple[str, ...], Engine] = {}
-
-
-DEFAULT_SOURCES: tuple[str, ...] = ("curated",)
-"""Rule sources used when ``evaluate`` is not told otherwise. Imported CIViC rules are
-bundled but opt-in (``sources=["curated", "civic"]``): their evidence is mostly at
-levels 3A-4 and pan-cancer, which a tumor board should ask for, not receive unasked."""
 
 
 def default_engine(sources: Iterable[str] | None = None) -> Engine:

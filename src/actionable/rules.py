@@ -30,6 +30,7 @@ from .models import VARIANT_KINDS, Citation, Frozen, TumorContext, Variant
 from .variants import parse_variant
 
 __all__ = [
+    "DEFAULT_SOURCES",
     "LEVELS",
     "Citation",
     "Pattern",
@@ -44,6 +45,10 @@ __all__ = [
 
 Level = Literal["1", "2", "3A", "3B", "4", "R1", "R2"]
 LEVELS: tuple[str, ...] = ("1", "2", "3A", "3B", "4", "R1", "R2")
+DEFAULT_SOURCES: tuple[str, ...] = ("curated",)
+"""Bundled rule sources used unless told otherwise. The imported CIViC rules are bundled
+but opt-in (``sources=["curated", "civic"]``): their evidence is mostly at levels 3A-4
+and pan-cancer, which a tumor board should ask for, not receive unasked."""
 Effect = Literal["sensitivity", "resistance"]
 Source = Literal["curated", "civic", "oncokb"]
 

@@ -834,7 +834,7 @@ def match(context: TumorContext, tumor: TumorType | None) -> TumorMatch:
             excluded_by = entry
     matched = included_by is not None and excluded_by is None
     verdict = "applies" if matched else "does not apply"
-    reasons.append(f"The context therefore {verdict} to {tumor.code}.")
+    reasons.append(f"the rule's tumor context therefore {verdict} to {tumor.code}")
     return TumorMatch(
         matched=matched,
         tumor=tumor.code,
@@ -965,7 +965,9 @@ def _match_unknown(context: TumorContext) -> TumorMatch:
             "shown to be one of them (not even to be solid or liquid), so to "
             "be safe the context is not applied"
         )
-    reasons.append("The context therefore " + ("applies." if matched else "does not apply."))
+    reasons.append(
+        "the rule's tumor context therefore " + ("applies" if matched else "does not apply")
+    )
     return TumorMatch(
         matched=matched,
         tumor=None,
