@@ -48,7 +48,7 @@ def test_ambiguous_alias_lists_the_genes() -> None:
         resolve_gene("CDK4I")
     assert str(info.value) == (
         "cannot parse variant 'CDK4I': ambiguous gene symbol 'CDK4I': it is an alias of "
-        "CDKN2A, CDKN2B. use the approved symbol, one of CDKN2A, CDKN2B"
+        "CDKN2A, CDKN2B. Use the approved symbol, one of CDKN2A, CDKN2B"
     )
     assert info.value.text == "CDK4I"
 
@@ -57,7 +57,7 @@ def test_unknown_gene_suggests_close_symbols() -> None:
     with pytest.raises(VariantParseError) as info:
         resolve_gene("BRAFF")
     message = str(info.value)
-    assert message.startswith("cannot parse variant 'BRAFF': unknown gene 'BRAFF'. did you mean ")
+    assert message.startswith("cannot parse variant 'BRAFF': unknown gene 'BRAFF'. Did you mean ")
     assert "'BRAF'" in message
     assert info.value.problem == "unknown gene 'BRAFF'"
 

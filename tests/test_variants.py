@@ -435,7 +435,7 @@ def test_threads_agree() -> None:
 # --- errors -------------------------------------------------------------------------------
 
 FORMS = (
-    "write a protein change such as 'V600E', 'p.Val600Glu', 'E746_A750del', 'R160fs*314', "
+    "Write a protein change such as 'V600E', 'p.Val600Glu', 'E746_A750del', 'R160fs*314', "
     "or an event such as 'amplification', 'exon 19 deletion', 'fusion'"
 )
 
@@ -446,96 +446,96 @@ ERRORS: list[tuple[Any, str | None, str]] = [
      f"cannot parse variant 'BRAF V-600E': malformed change 'V-600E'. {FORMS}"),
     ("BRAF 600E", None,
      "cannot parse variant 'BRAF 600E': malformed protein change '600E': the reference amino "
-     "acid is missing. write the reference residue before the position, e.g. 'V600E'"),
-    ("", None, "cannot parse variant '': empty variant text. write e.g. 'BRAF V600E'"),
-    ("   ", None, "cannot parse variant '   ': empty variant text. write e.g. 'BRAF V600E'"),
-    (None, None, "cannot parse variant 'None': expected a string, got NoneType. pass text such "
+     "acid is missing. Write the reference residue before the position, e.g. 'V600E'"),
+    ("", None, "cannot parse variant '': empty variant text. Write e.g. 'BRAF V600E'"),
+    ("   ", None, "cannot parse variant '   ': empty variant text. Write e.g. 'BRAF V600E'"),
+    (None, None, "cannot parse variant 'None': expected a string, got NoneType. Pass text such "
      "as 'BRAF V600E'"),
-    (600, None, "cannot parse variant '600': expected a string, got int. pass text such as "
+    (600, None, "cannot parse variant '600': expected a string, got int. Pass text such as "
      "'BRAF V600E'"),
     ("V600E", None,
-     "cannot parse variant 'V600E': missing gene. pass the gene, e.g. parse_variant('V600E', "
+     "cannot parse variant 'V600E': missing gene. Pass the gene, e.g. parse_variant('V600E', "
      "gene='BRAF'), or write it first as in 'BRAF V600E'"),
     ("p.Val600Glu", None,
-     "cannot parse variant 'p.Val600Glu': missing gene. pass the gene, e.g. "
+     "cannot parse variant 'p.Val600Glu': missing gene. Pass the gene, e.g. "
      "parse_variant('p.Val600Glu', gene='BRAF'), or write it first as in 'BRAF V600E'"),
     ("exon 19 deletion", None,
-     "cannot parse variant 'exon 19 deletion': missing gene. pass the gene, e.g. "
+     "cannot parse variant 'exon 19 deletion': missing gene. Pass the gene, e.g. "
      "parse_variant('exon 19 deletion', gene='BRAF'), or write it first as in 'BRAF V600E'"),
     ("amplification", None,
-     "cannot parse variant 'amplification': missing gene. pass the gene, e.g. "
+     "cannot parse variant 'amplification': missing gene. Pass the gene, e.g. "
      "parse_variant('amplification', gene='BRAF'), or write it first as in 'BRAF V600E'"),
     ("NP_999999.1:p.Val600Glu", None,
      "cannot parse variant 'NP_999999.1:p.Val600Glu': missing gene: NP_999999.1 is not a MANE "
-     "or MSK-IMPACT transcript. pass gene=..., or write the gene first as in "
+     "or MSK-IMPACT transcript. Pass gene=..., or write the gene first as in "
      "'BRAF NP_999999.1:p.Val600Glu'"),
     ("EGFR exon 0 deletion", None,
      "cannot parse variant 'EGFR exon 0 deletion': impossible exon 0 (EGFR has exons 1-28). "
-     "check the exon number of the exon deletion"),
+     "Check the exon number of the exon deletion"),
     ("EGFR exon 29 deletion", None,
      "cannot parse variant 'EGFR exon 29 deletion': impossible exon 29 (EGFR has exons 1-28). "
-     "check the exon number of the exon deletion"),
+     "Check the exon number of the exon deletion"),
     ("TP53 exon 151 deletion", None,
      "cannot parse variant 'TP53 exon 151 deletion': impossible exon 151 (exons run 1-150). "
-     "check the exon number of the exon deletion"),
+     "Check the exon number of the exon deletion"),
     ("EGFR exon 19", None,
-     "cannot parse variant 'EGFR exon 19': exon 19 without an event. write 'exon 19 deletion', "
+     "cannot parse variant 'EGFR exon 19': exon 19 without an event. Write 'exon 19 deletion', "
      "'exon 19 insertion' or 'exon 19 skipping'"),
     ("P34 V600E", None,
      "cannot parse variant 'P34 V600E': ambiguous gene symbol 'P34': it is an alias of AAGAB, "
-     "CCNH, GTF2H3. use the approved symbol, one of AAGAB, CCNH, GTF2H3"),
+     "CCNH, GTF2H3. Use the approved symbol, one of AAGAB, CCNH, GTF2H3"),
     ("BRAF", None,
-     "cannot parse variant 'BRAF': no alteration given for BRAF. write e.g. 'BRAF V600E' or "
+     "cannot parse variant 'BRAF': no alteration given for BRAF. Write e.g. 'BRAF V600E' or "
      "'BRAF amplification'"),
     ("V600E", "KRAS2X",
-     "cannot parse variant 'V600E': unknown gene 'KRAS2X'. did you mean 'KRAS', 'NKIRAS2', "
+     "cannot parse variant 'V600E': unknown gene 'KRAS2X'. Did you mean 'KRAS', 'NKIRAS2', "
      "'STK4'?"),
     ("BRAF V600E", "KRAS",
-     "cannot parse variant 'BRAF V600E': gene='KRAS' disagrees with 'BRAF' in the text. drop "
+     "cannot parse variant 'BRAF V600E': gene='KRAS' disagrees with 'BRAF' in the text. Drop "
      "the gene argument or fix the text"),
     ("EGFR D770insSVD", None,
      "cannot parse variant 'EGFR D770insSVD': malformed insertion 'D770insSVD': an insertion "
-     "lies between two adjacent residues and names the inserted amino acids. write e.g. "
+     "lies between two adjacent residues and names the inserted amino acids. Write e.g. "
      "'D770_N771insSVD'"),
     ("EGFR D770_N775insSVD", None,
      "cannot parse variant 'EGFR D770_N775insSVD': malformed insertion 'D770_N775insSVD': an "
-     "insertion lies between two adjacent residues and names the inserted amino acids. write "
+     "insertion lies between two adjacent residues and names the inserted amino acids. Write "
      "e.g. 'D770_N771insSVD'"),
     ("EGFR A750_E746del", None,
      "cannot parse variant 'EGFR A750_E746del': malformed range in 'A750_E746del': it must run "
-     "from a lower to a higher position. write e.g. 'E746_A750del'"),
+     "from a lower to a higher position. Write e.g. 'E746_A750del'"),
     ("BRAF V0E", None,
-     "cannot parse variant 'BRAF V0E': position 0 is not a residue. protein positions start "
+     "cannot parse variant 'BRAF V0E': position 0 is not a residue. Protein positions start "
      "at 1"),
     ("KRAS positive", None,
-     "cannot parse variant 'KRAS positive': 'positive' is ambiguous for KRAS. name the finding: "
+     "cannot parse variant 'KRAS positive': 'positive' is ambiguous for KRAS. Name the finding: "
      "'KRAS amplification', 'KRAS overexpression' or 'KRAS fusion'"),
     ("HER2 IHC 2+", None,
      "cannot parse variant 'HER2 IHC 2+': only IHC 3+ is read as overexpression, not 'IHC 2+'. "
-     "write 'overexpression' for IHC 3+, or give the ISH/NGS result"),
+     "Write 'overexpression' for IHC 3+, or give the ISH/NGS result"),
     ("ALK::ALK", None,
      "cannot parse variant 'ALK::ALK': a fusion needs two different genes, got ALK twice. "
-     "write 'ALK fusion' when the partner is unknown"),
+     "Write 'ALK fusion' when the partner is unknown"),
     ("NC_000007.14:g.140753336A>T", None,
      "cannot parse variant 'NC_000007.14:g.140753336A>T': HGVS g. expressions are not "
-     "supported. give the c. or p. change on a transcript, e.g. 'NM_004333.4:c.1799T>A'"),
+     "supported. Give the c. or p. change on a transcript, e.g. 'NM_004333.4:c.1799T>A'"),
     ("NM_004333.4:c.1799T>>A", None,
      "cannot parse variant 'NM_004333.4:c.1799T>>A': malformed HGVS expression "
-     "'NM_004333.4:c.1799T>>A' (HGVSParseError). check it against "
+     "'NM_004333.4:c.1799T>>A' (HGVSParseError). Check it against "
      "https://hgvs-nomenclature.org, e.g. 'NP_004324.2:p.Val600Glu'"),
     ("KRAS NM_004333.4:c.1799T>A", None,
      "cannot parse variant 'KRAS NM_004333.4:c.1799T>A': conflicting genes BRAF, KRAS "
-     "(NM_004333.4 is a BRAF transcript). give the gene that the accession belongs to"),
+     "(NM_004333.4 is a BRAF transcript). Give the gene that the accession belongs to"),
     ("BRAF c.17QQ", None,
      "cannot parse variant 'BRAF c.17QQ': malformed cDNA change 'c.17QQ' (HGVSParseError). "
-     "write an HGVS c. change such as 'c.1799T>A' or 'c.2888-1G>A'"),
+     "Write an HGVS c. change such as 'c.1799T>A' or 'c.2888-1G>A'"),
     ("EML4-ALK V600E", None,
      "cannot parse variant 'EML4-ALK V600E': unexpected 'V600E' after the fusion EML4::ALK. "
-     "write 'EML4::ALK fusion'"),
+     "Write 'EML4::ALK fusion'"),
     ("BRAF mutation", None, f"cannot parse variant 'BRAF mutation': malformed change 'mutation'. "
      f"{FORMS}"),
     ("germline", None,
-     "cannot parse variant 'germline': only an origin was given. write e.g. 'BRCA1 C61G'"),
+     "cannot parse variant 'germline': only an origin was given. Write e.g. 'BRCA1 C61G'"),
 ]  # fmt: skip
 
 
@@ -573,12 +573,12 @@ def test_origin_conflicts_and_bad_origin() -> None:
         parse_variant("BRCA1 C61G (germline)", origin="somatic")
     assert str(info.value) == (
         "cannot parse variant 'BRCA1 C61G (germline)': the text says germline but "
-        "origin='somatic' was passed. drop one of them"
+        "origin='somatic' was passed. Drop one of them"
     )
     with pytest.raises(VariantParseError) as info:
         parse_variant("BRCA1 C61G", origin="inherited")
     assert str(info.value) == (
-        "cannot parse variant 'BRCA1 C61G': unknown origin 'inherited'. use 'somatic', "
+        "cannot parse variant 'BRCA1 C61G': unknown origin 'inherited'. Use 'somatic', "
         "'germline' or 'unknown'"
     )
     with pytest.raises(VariantParseError, match="unknown origin"):

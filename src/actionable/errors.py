@@ -41,7 +41,7 @@ class VariantParseError(ActionableError, ValueError):
         self.suggestion = suggestion
         message = f"cannot parse variant {text!r}: {problem}"
         if suggestion:
-            message += f". {suggestion}"
+            message += f". {suggestion[:1].upper()}{suggestion[1:]}"
         super().__init__(message)
 
 
