@@ -350,3 +350,12 @@ def test_rule_file_errors_name_file_line_and_field(rules_dir: Path) -> None:
 def test_rules_directory_that_does_not_exist(tmp_path: Path) -> None:
     with pytest.raises(actionable.RuleFileError, match="not a directory"):
         actionable.evaluate(["EGFR L858R"], tumor="LUAD", rules=tmp_path / "missing")
+
+
+def test_errors_warn_keeps_the_readable_lines() -> None:
+    report = actionable.evaluate(["BRAF V600EE", "BRAF V600E"], tumor="MEL", errors="warn")
+    assert [str(v) for v in report.variants] == ["BRAF V600E"]
+    assert report.warnings[0].startswith("not evaluated: cannot parse variant 'BRAF V600EE'")
+    assert report.recommendations[0].level == "1"
+    with pytest.raises(ValueError, match="errors='ignore': use 'raise' or 'warn'"):
+        actionable.evaluate(["BRAF V600E"], errors="ignore")  # type: ignore[arg-type]

@@ -53,6 +53,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         thresholds=thresholds,
         max_level=args.max_level,
         prior_therapies=args.prior or (),
+        errors=args.errors,
     )
     if args.json:
         json.dump(report.to_dict(), sys.stdout, indent=2)
@@ -285,6 +286,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--max-level", help="drop recommendations weaker than this level (e.g. 2)")
     ev.add_argument("--threshold", action="append", help="override a cut-off, e.g. TMB=16")
     ev.add_argument("--prior", action="append", help="a therapy already given (repeatable)")
+    ev.add_argument(
+        "--errors",
+        choices=("raise", "warn"),
+        default="raise",
+        help="an unreadable variant stops (raise, default) or becomes a warning (warn)",
+    )
     ev.set_defaults(func=_evaluate)
 
     rules = commands.add_parser("rules", help="check and summarise rule files")

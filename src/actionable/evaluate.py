@@ -6,16 +6,18 @@ import threading
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 
 from . import drugs, tumors
 from ._resources import knowledgebase_dir
 from .engine import Engine
+from .errors import VariantParseError
 from .models import Report, TumorType, Variant
 from .resolve import LEVELS_ALL, Options, RuleIndex, build_index, resolve
 from .rules import DEFAULT_SOURCES
-from .variants import parse_variants
+from .variants import parse_variant, parse_variants
 
 __all__ = ["default_engine", "evaluate", "kb_version"]
 
@@ -67,6 +69,7 @@ def evaluate(
     thresholds: Mapping[str, float] | None = None,
     max_level: str | None = None,
     prior_therapies: Iterable[str] = (),
+    errors: Literal["raise", "warn"] = "raise",
 ) -> Report:
     """Evaluate one patient's alterations in a tumor type.
 
@@ -80,10 +83,13 @@ def evaluate(
     (``{"TMB": 16}`` overrides a rule's cut-off),
     ``max_level`` (drop recommendations weaker than this level), ``prior_therapies``
     (drug, brand or regimen names; matching recommendations are marked and ranked
-    after others of the same level).
+    after others of the same level), ``errors`` (``"raise"``, the default, or ``"warn"``:
+    a line that cannot be read becomes a warning of the report and the other lines are
+    still evaluated).
 
     Raises :class:`~actionable.errors.VariantParseError` for a variant it cannot read
-    and :class:`~actionable.errors.UnknownTumorError` for a tumor it cannot resolve.
+    (unless ``errors="warn"``) and :class:`~actionable.errors.UnknownTumorError` for a
+    tumor it cannot resolve.
 
     >>> import actionable
     >>> report = actionable.evaluate(["BRAF V600E", "TP53 R213*"], tumor="colon NEC")
@@ -93,7 +99,19 @@ def evaluate(
     """
     if isinstance(variants, str | Variant):
         variants = [variants]
-    parsed = tuple(parse_variants(variants))
+    if errors not in ("raise", "warn"):
+        raise ValueError(f"errors={errors!r}: use 'raise' or 'warn'")
+    unreadable: list[str] = []
+    if errors == "raise":
+        parsed = tuple(parse_variants(variants))
+    else:
+        kept: list[Variant] = []
+        for item in variants:
+            try:
+                kept.append(item if isinstance(item, Variant) else parse_variant(item))
+            except VariantParseError as error:
+                unreadable.append(f"not evaluated: {error}")
+        parsed = tuple(kept)
     resolved_tumor = tumors.resolve_tumor(tumor) if tumor is not None else None
     if max_level is not None and max_level not in LEVELS_ALL:
         raise ValueError(
@@ -120,7 +138,7 @@ def evaluate(
         variants=parsed,
         recommendations=tuple(recommendations),
         unmatched=tuple(unmatched),
-        warnings=tuple(warnings),
+        warnings=(*unreadable, *warnings),
         kb_version=version,
         kb_date=date,
     )
