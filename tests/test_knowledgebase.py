@@ -201,3 +201,22 @@ def test_gene_roles_well_formed() -> None:
         assert entry["role"] in ("oncogene", "tumor_suppressor", "both"), gene
         for hotspot in entry.get("hotspots", []):
             assert "," not in str(hotspot) or str(hotspot).startswith("codons"), (gene, hotspot)
+
+
+def test_a_pmid_names_one_trial() -> None:
+    """A PMID cited for two differently named trials means one of the citations is wrong."""
+    import re
+    from collections import defaultdict
+
+    from actionable.rules import load_rules
+
+    trial = re.compile(r"^[A-Za-z]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+    names: dict[int, set[str]] = defaultdict(set)
+    for rule in load_rules(sources=["curated"]):
+        for c in rule.evidence:
+            if c.pmid and c.note:
+                first = c.note.split()[0].rstrip(",;:")
+                if trial.match(first) and any(ch.isupper() for ch in first[1:]):
+                    names[c.pmid].add(first.upper())
+    clashes = {pmid: sorted(n) for pmid, n in names.items() if len(n) > 1}
+    assert clashes == {}
