@@ -9,15 +9,16 @@ disable the disk cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ._files import atomic_write
 from ._resources import knowledgebase_dir, rules_dir
 
 __all__ = ["cache_dir", "clear", "load_compiled"]
@@ -100,10 +101,5 @@ def load_compiled(
 
 
 def _store(path: Path, value: tuple[Any, Any]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except OSError:
-        pass  # a read-only home must not stop evaluation
+    with contextlib.suppress(OSError):  # a read-only home must not stop evaluation
+        atomic_write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

@@ -48,6 +48,7 @@ from typing import Any
 import yaml
 
 from .. import drugs, genes, tumors
+from .._files import atomic_write
 from .._resources import knowledgebase_dir, rules_dir
 from ..errors import RuleFileError, SourceError, UnknownTumorError, VariantParseError
 from ..rules import Citation, RuleFile, RuleSpec, load_rule_file, parse_pattern
@@ -1060,18 +1061,6 @@ def rule_file_yaml(
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_rule_files(
     by_gene: Mapping[str, Sequence[RuleSpec]],
     out_dir: str | Path,
@@ -1331,7 +1320,7 @@ def import_release(
             by_gene[gene].append(spec)
             owner[spec.id] = item.civic_id
     # The vocabulary must be in place before the loader validates the rules.
-    _atomic_write(drug_path, namer.vocabulary_yaml(version))
+    atomic_write(drug_path, namer.vocabulary_yaml(version))
     drugs.reload()
     result.drugs_added = len(namer.added)
     result.diseases = dict(diseases.used)
