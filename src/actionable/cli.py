@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -395,6 +396,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(f"actionable: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`actionable ... | head`): not an error worth a message.
+        # Point stdout at devnull so the interpreter's final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except OSError as error:
         print(f"actionable: error: {error}", file=sys.stderr)
         return 1
