@@ -359,3 +359,17 @@ def test_errors_warn_keeps_the_readable_lines() -> None:
     assert report.recommendations[0].level == "1"
     with pytest.raises(ValueError, match="errors='ignore': use 'raise' or 'warn'"):
         actionable.evaluate(["BRAF V600E"], errors="ignore")  # type: ignore[arg-type]
+
+
+def test_a_tumor_given_too_broadly_is_not_treated_as_another_tumor_type() -> None:
+    # "lung cancer" resolves to the tissue node LUNG, which may be SCLC: NSCLC rules do
+    # not apply, are not offered off-label either, and the report asks for the subtype.
+    report = actionable.evaluate(["EGFR L858R"], tumor="lung cancer")
+    assert report.tumor is not None and report.tumor.code == "LUNG"
+    assert report.recommendations == ()
+    assert report.warnings == (
+        "LUNG (Lung) is broader than tumor types that have rules for these alterations "
+        "(NSCLC); give the more specific type to apply them",
+    )
+    specific = actionable.evaluate(["EGFR L858R"], tumor="lung adenocarcinoma")
+    assert specific.recommendations[0].level == "1" and specific.warnings == ()

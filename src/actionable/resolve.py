@@ -188,9 +188,18 @@ def _tumor_step(
         and tumor.is_solid
         and result.excluded_by is None
         and _all_solid(rule.tumor.include)
+        # "lung cancer" (LUNG) with an NSCLC rule is not another tumor type: it is a
+        # type given too broadly, which the report asks the clinician to narrow.
+        and not _narrower_codes(rule.tumor.include, tumor.code)
     ):
         return result, True
     return result, False
+
+
+@lru_cache(maxsize=4096)
+def _narrower_codes(include: tuple[str, ...], code: str) -> tuple[str, ...]:
+    """The included codes that lie under ``code`` (the tumor was given more broadly)."""
+    return tuple(c for c in include if c not in _GROUPS and code in tumors.get_tumor(c).ancestors)
 
 
 @dataclass(frozen=True)
@@ -277,9 +286,15 @@ class _Blocked:
         self.reasons: dict[int, list[str]] = defaultdict(list)
         # variant -> tumor codes that have rules for it elsewhere (summarised, not listed)
         self.elsewhere: dict[int, dict[str, None]] = defaultdict(dict)
+        # codes under the patient's tumor for which rules matched (the tumor is too broad)
+        self.more_specific: dict[str, None] = {}
 
     def add(self, index: int, reason: str) -> None:
         self.reasons[index].append(reason)
+
+    def narrower(self, codes: Iterable[str]) -> None:
+        for code in codes:
+            self.more_specific[code] = None
 
     def other_tumors(self, index: int, context: TumorContext) -> None:
         for code in context.include:
@@ -333,6 +348,9 @@ def resolve(
                 if not where.matched and where.excluded_by is None and not may_propagate:
                     # Rules for other tumor types only: summarised, never resolved.
                     blocked.other_tumors(number, index.contexts[context_id])
+                    if tumor is not None:
+                        include = index.contexts[context_id].include
+                        blocked.narrower(_narrower_codes(include, tumor.code))
                     seen_rules.update(r.id for r in rules_here)
                     continue
                 for rule in rules_here:
@@ -357,6 +375,12 @@ def resolve(
         for i, v in enumerate(variants)
         if i not in covered
     ]
+    if tumor is not None and blocked.more_specific:
+        codes = ", ".join(blocked.more_specific)
+        warnings.append(
+            f"{tumor.code} ({tumor.name}) is broader than tumor types that have rules for "
+            f"these alterations ({codes}); give the more specific type to apply them"
+        )
     if tumor is None:
         warnings.append(
             "tumor type unknown: only rules that apply to any tumor were used; "
@@ -410,6 +434,8 @@ def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candid
             )
         else:
             blocked.other_tumors(index, rule.tumor)
+            if ctx.tumor is not None:
+                blocked.narrower(_narrower_codes(rule.tumor.include, ctx.tumor.code))
         return None
     variant = ctx.variants[index]
     notes: list[str] = []
