@@ -373,3 +373,13 @@ def test_a_tumor_given_too_broadly_is_not_treated_as_another_tumor_type() -> Non
     )
     specific = actionable.evaluate(["EGFR L858R"], tumor="lung adenocarcinoma")
     assert specific.recommendations[0].level == "1" and specific.warnings == ()
+
+
+def test_escat_where_it_follows_from_the_level() -> None:
+    nec = actionable.evaluate(["BRAF V600E"], tumor="colon NEC")
+    by_name = {r.therapy.name: r for r in nec.recommendations}
+    assert by_name["dabrafenib + trametinib"].escat == "I-C"  # tumor-agnostic approval
+    assert by_name["encorafenib + cetuximab"].escat == "III-A"  # another tumor type
+    crc = actionable.evaluate(["BRAF V600E"], tumor="COAD")
+    first = crc.recommendations[0]
+    assert (first.therapy.name, first.escat) == ("encorafenib + cetuximab", None)

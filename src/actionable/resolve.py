@@ -557,6 +557,20 @@ def _candidate_order(c: Candidate) -> tuple[int, int, int, int, str]:
     )
 
 
+def _escat(level: str, off_label: bool, tumor_specific: bool) -> str | None:
+    """The ESCAT tier where it follows from the level alone (Mateo et al., Ann Oncol 2018,
+    PMID 30137196): I-C for a tumor-agnostic approval, III-A for use in another tumor
+    type, IV for preclinical evidence. Tiers I-A/I-B (which need the trial design) and
+    resistance are left to the rule's own ``escat`` field."""
+    if off_label or level == "3B":
+        return "III-A"
+    if level == "1" and not tumor_specific:
+        return "I-C"
+    if level == "4":
+        return "IV"
+    return None
+
+
 def _tier(level: str, off_label: bool) -> str:
     return "IIC" if off_label else str(_levels()[level]["tier"])
 
@@ -658,7 +672,7 @@ def _merge(
                     level=best.level,
                     effect=effect,
                     tier=_tier(best.level, best.off_label),
-                    escat=rule.escat,
+                    escat=rule.escat or _escat(best.level, best.off_label, _specific(rule)),
                     evidence=_unique_citations(members),
                     rule_id=rule.id,
                     source=rule.source,
