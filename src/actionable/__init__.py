@@ -14,6 +14,7 @@ from .engine import Engine
 from .errors import (
     ActionableError,
     EngineLimitError,
+    FactError,
     RuleFileError,
     SourceError,
     UnknownTumorError,
@@ -23,6 +24,7 @@ from .evaluate import evaluate
 from .models import (
     Citation,
     MatchDetail,
+    PatientFacts,
     Recommendation,
     Report,
     Therapy,
@@ -43,8 +45,10 @@ __all__ = [
     "Citation",
     "Engine",
     "EngineLimitError",
+    "FactError",
     "Funnel",
     "MatchDetail",
+    "PatientFacts",
     "Recommendation",
     "Report",
     "RuleFileError",

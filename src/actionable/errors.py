@@ -13,6 +13,7 @@ from pathlib import Path
 __all__ = [
     "ActionableError",
     "EngineLimitError",
+    "FactError",
     "RuleFileError",
     "SourceError",
     "UnknownTumorError",
@@ -40,6 +41,27 @@ class VariantParseError(ActionableError, ValueError):
         self.problem = problem
         self.suggestion = suggestion
         message = f"cannot parse variant {text!r}: {problem}"
+        if suggestion:
+            message += f". {suggestion[:1].upper()}{suggestion[1:]}"
+        super().__init__(message)
+
+
+class FactError(ActionableError, ValueError):
+    """A patient fact could not be read, or two places state it differently.
+
+    >>> import actionable
+    >>> try:
+    ...     actionable.evaluate(["PIK3CA H1047R"], tumor="BRCA", facts={"ER": "+", "HR": "-"})
+    ... except actionable.FactError as e:
+    ...     e.problem
+    'hormone receptors are called negative while ER or PR is positive'
+    """
+
+    def __init__(self, text: str, problem: str, suggestion: str | None = None) -> None:
+        self.text = text
+        self.problem = problem
+        self.suggestion = suggestion
+        message = f"patient fact {text!r}: {problem}"
         if suggestion:
             message += f". {suggestion[:1].upper()}{suggestion[1:]}"
         super().__init__(message)

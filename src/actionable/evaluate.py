@@ -11,10 +11,11 @@ from typing import Literal
 import yaml
 
 from . import drugs, tumors
+from . import facts as patient_facts
 from ._resources import knowledgebase_dir
 from .engine import Engine
 from .errors import VariantParseError
-from .models import Report, TumorType, Variant
+from .models import PatientFacts, Report, TumorType, Variant
 from .resolve import LEVELS_ALL, Options, RuleIndex, build_index, resolve
 from .rules import DEFAULT_SOURCES
 from .variants import parse_variant, parse_variants
@@ -69,6 +70,7 @@ def evaluate(
     thresholds: Mapping[str, float] | None = None,
     max_level: str | None = None,
     prior_therapies: Iterable[str] = (),
+    facts: Mapping[str, object] | PatientFacts | None = None,
     errors: Literal["raise", "warn"] = "raise",
 ) -> Report:
     """Evaluate one patient's alterations in a tumor type.
@@ -83,9 +85,11 @@ def evaluate(
     (``{"TMB": 16}`` overrides a rule's cut-off),
     ``max_level`` (drop recommendations weaker than this level), ``prior_therapies``
     (drug, brand or regimen names; matching recommendations are marked and ranked
-    after others of the same level), ``errors`` (``"raise"``, the default, or ``"warn"``:
-    a line that cannot be read becomes a warning of the report and the other lines are
-    still evaluated).
+    after others of the same level), ``facts`` (patient facts such as
+    ``{"HER2": "negative", "HR": "positive", "PD-L1 CPS": 5}``; they join the facts that
+    report lines such as ``"PR negative"`` and the tumor text state), ``errors``
+    (``"raise"``, the default, or ``"warn"``: a line that cannot be read becomes a
+    warning of the report and the other lines are still evaluated).
 
     Raises :class:`~actionable.errors.VariantParseError` for a variant it cannot read
     (unless ``errors="warn"``) and :class:`~actionable.errors.UnknownTumorError` for a
@@ -113,6 +117,16 @@ def evaluate(
                 unreadable.append(f"not evaluated: {error}")
         parsed = tuple(kept)
     resolved_tumor = tumors.resolve_tumor(tumor) if tumor is not None else None
+    # Lines that only state a patient fact (receptor, HER2 score, PD-L1) are facts, not
+    # alterations for the engine.
+    patient = patient_facts.merge(
+        [
+            *(v.facts for v in parsed),
+            resolved_tumor.facts if resolved_tumor is not None else None,
+            patient_facts.from_mapping(facts),
+        ]
+    )
+    parsed = tuple(v for v in parsed if not patient_facts.is_fact_only(v))
     if max_level is not None and max_level not in LEVELS_ALL:
         raise ValueError(
             f"max_level {max_level!r} is not a level; use one of " + ", ".join(LEVELS_ALL)
@@ -127,6 +141,7 @@ def evaluate(
         thresholds=dict(thresholds or {}),
         max_level=max_level,
         prior_therapies=drugs.parse_therapies(prior_therapies),
+        facts=patient,
     )
     hits = engine.match_indices(parsed)
     recommendations, unmatched, warnings = resolve(
@@ -139,6 +154,7 @@ def evaluate(
         recommendations=tuple(recommendations),
         unmatched=tuple(unmatched),
         warnings=(*unreadable, *warnings),
+        facts=patient,
         kb_version=version,
         kb_date=date,
     )

@@ -18,6 +18,7 @@ __all__ = [
     "Frozen",
     "MatchDetail",
     "Origin",
+    "PatientFacts",
     "Recommendation",
     "Report",
     "Therapy",
@@ -68,6 +69,82 @@ VARIANT_KINDS: tuple[str, ...] = get_args(VariantKind)
 Origin = Literal["somatic", "germline", "unknown"]
 
 
+Status = Literal["positive", "negative"]
+HER2IHC = Literal["0", "ultralow", "1+", "2+", "3+"]
+HER2Status = Literal["positive", "equivocal", "negative", "low", "ultralow", "zero"]
+
+
+class PatientFacts(Frozen):
+    """What is known about the patient beyond the tumor code and the alterations:
+    hormone receptors, HER2, PD-L1, grade, age group, course of disease and prior
+    therapies. Every field is optional; ``None`` (or empty) means *not given*, which a
+    rule treats as a condition still to confirm, never as a negative result.
+
+    ``sources`` says where each fact came from (a report line, the tumor text, the
+    ``facts=`` argument), so a rationale can quote it.
+
+    >>> from actionable.models import PatientFacts
+    >>> facts = PatientFacts(er="positive", her2_ihc="2+", her2_ish="negative")
+    >>> facts.hr_status(), facts.her2_status()
+    ('positive', 'low')
+    """
+
+    er: Status | None = None
+    pr: Status | None = None
+    hr: Status | None = None
+    """Hormone-receptor status when stated as such ("HR+"); else derived from ER and PR."""
+    her2_ihc: HER2IHC | None = None
+    her2_ish: Status | None = None
+    """In-situ hybridisation (or NGS copy number) result for ERBB2 amplification."""
+    her2: Literal["positive", "negative", "low", "ultralow", "zero"] | None = None
+    """HER2 status stated as a category ("HER2-low", "HER2-negative")."""
+    pdl1_tps: float | None = Field(default=None, ge=0, le=100)
+    """PD-L1 tumor proportion score, percent."""
+    pdl1_cps: float | None = Field(default=None, ge=0)
+    """PD-L1 combined positive score."""
+    grade: str | None = None
+    """WHO/histological grade as ``"1"``-``"4"``, or ``"low"``/``"high"`` when only that
+    was said."""
+    age_group: Literal["pediatric", "adult"] | None = None
+    course: tuple[str, ...] = ()
+    """Course of disease words: ``relapsed``, ``refractory``, ``recurrent``,
+    ``newly diagnosed``, ``metastatic``, ``castration-resistant``, ``chronic phase``..."""
+    prior_therapies: tuple[str, ...] = ()
+    """Generic drug names already received."""
+    line: int | None = Field(default=None, ge=1)
+    """Line of therapy about to be chosen (1 = first line)."""
+    sources: tuple[str, ...] = ()
+    """Where the facts came from, one phrase each (``"report line 'PR negative'"``)."""
+
+    def hr_status(self) -> Status | None:
+        """Hormone-receptor status: stated, or positive when ER or PR is positive and
+        negative when both are negative."""
+        if self.hr is not None:
+            return self.hr
+        if "positive" in (self.er, self.pr):
+            return "positive"
+        if self.er == "negative" and self.pr == "negative":
+            return "negative"
+        return None
+
+    def her2_status(self) -> HER2Status | None:
+        """HER2 by the ASCO/CAP 2023 categories: positive (IHC 3+ or ISH-amplified),
+        equivocal (IHC 2+ without ISH), low (IHC 1+, or 2+ ISH-negative), ultralow
+        (faint staining in at most 10 % of cells), zero, or negative when only that was
+        said (ISH not amplified, "HER2-negative"); ``None`` when not given."""
+        if self.her2_ihc == "3+" or self.her2_ish == "positive" or self.her2 == "positive":
+            return "positive"
+        if self.her2_ihc == "2+":
+            return "low" if self.her2_ish == "negative" else "equivocal"
+        if self.her2_ihc == "1+":
+            return "low"
+        if self.her2_ihc is not None:
+            return "ultralow" if self.her2_ihc == "ultralow" else "zero"
+        if self.her2 is not None:
+            return self.her2
+        return "negative" if self.her2_ish == "negative" else None
+
+
 class Variant(Frozen):
     """One alteration as a report names it, in canonical form.
 
@@ -106,6 +183,20 @@ class Variant(Frozen):
     origin: Origin = "unknown"
     text: str = ""
     """The input as given."""
+    cdna: str | None = None
+    """The coding change as the report gave it next to the protein change
+    (``c.1799T>A``); the protein change decides what the variant is."""
+    vaf: float | None = Field(default=None, ge=0, le=1)
+    """Variant allele fraction, 0-1 (``VAF 23%`` is 0.23)."""
+    depth: int | None = Field(default=None, ge=0)
+    copy_number: float | None = Field(default=None, ge=0)
+    zygosity: str | None = None
+    method: str | None = None
+    """How the finding was made as the report says it: ``FISH``, ``IHC``, ``NGS``, ``ctDNA``..."""
+    classification: str | None = None
+    """The report's own classification words (``pathogenic``, ``VUS``, ``tier I``)."""
+    facts: PatientFacts | None = None
+    """Patient facts the line states (``HER2 IHC 2+/ISH+``, ``PD-L1 CPS 5``)."""
 
     def _key(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in _IDENTITY_FIELDS)
@@ -129,8 +220,13 @@ class Variant(Frozen):
 
 
 # What makes two variants the same change: not how it was written (``text``), nor the
-# full HGVS expression it was given as (``NP_004324.2:p.Val600Glu`` is ``BRAF V600E``).
-_IDENTITY_FIELDS = tuple(name for name in Variant.model_fields if name not in ("text", "hgvs"))
+# full HGVS expression it was given as (``NP_004324.2:p.Val600Glu`` is ``BRAF V600E``),
+# nor the annotations a report prints beside it (c. text, VAF, depth, method...).
+_ANNOTATION_FIELDS = frozenset(
+    {"text", "hgvs", "cdna", "vaf", "depth", "copy_number", "zygosity", "method",
+     "classification", "facts"}
+)  # fmt: skip
+_IDENTITY_FIELDS = tuple(name for name in Variant.model_fields if name not in _ANNOTATION_FIELDS)
 
 
 class TumorType(Frozen):
@@ -149,9 +245,21 @@ class TumorType(Frozen):
     ancestors: tuple[str, ...] = ()
     """OncoTree codes from the parent up to (and including) the root ``TISSUE``."""
     is_solid: bool = True
-    matched_by: Literal["code", "name", "synonym", "fuzzy", "model"] = "code"
+    matched_by: Literal["code", "name", "synonym", "fuzzy", "model", "grammar"] = "code"
     text: str = ""
     """The input as given."""
+    grade: str | None = None
+    """Grade read from the text (``"2"``, ``"low"``) when it was given."""
+    subsite: str | None = None
+    """Sub-site or laterality read from the text (``descending colon``)."""
+    course: tuple[str, ...] = ()
+    """Course-of-disease words read from the text (``relapsed``, ``metastatic``)."""
+    qualifiers: tuple[str, ...] = ()
+    """Other qualifiers read and set aside (stage, TNM, FIGO, Gleason)."""
+    facts: PatientFacts | None = None
+    """Patient facts stated in the tumor text (``ER+ PR- HER2 1+ breast carcinoma``)."""
+    reading: str | None = None
+    """How the text was read, one sentence, when it took more than a lookup."""
 
     def lineage(self) -> tuple[str, ...]:
         """The code followed by its ancestors: ``("HGNEC", "GINET", "BOWEL", "TISSUE")``."""
@@ -287,6 +395,9 @@ class Recommendation(Frozen):
     supporting_rules: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
     previously_received: bool = False
+    conditions: tuple[str, ...] = ()
+    """Label conditions on patient facts that were not given and must be confirmed
+    (``"requires HR-positive disease: not given"``); empty when all are met."""
 
     def __str__(self) -> str:
         return (
@@ -317,6 +428,11 @@ class Report(Frozen):
     recommendations: tuple[Recommendation, ...]
     unmatched: tuple[Unmatched, ...] = ()
     warnings: tuple[str, ...] = ()
+    facts: PatientFacts = PatientFacts()
+    """The patient facts used: from report lines, tumor text and ``facts=``."""
+    contraindicated: tuple[Recommendation, ...] = ()
+    """Sensitivity options withheld because the patient's own alterations predict
+    resistance to one of their drugs; each rationale names both rules."""
     kb_version: str
     kb_date: str
 

@@ -23,6 +23,7 @@ from ._resources import knowledgebase_dir
 from .models import (
     Citation,
     MatchDetail,
+    PatientFacts,
     Recommendation,
     Therapy,
     TumorContext,
@@ -72,6 +73,7 @@ class Options:
     thresholds: Mapping[str, float] = field(default_factory=dict)
     max_level: str | None = None
     prior_therapies: frozenset[str] = frozenset()
+    facts: PatientFacts = field(default_factory=PatientFacts)
 
 
 @dataclass

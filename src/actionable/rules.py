@@ -23,7 +23,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import drugs, genes, tumors
+from . import drugs, facts, genes, tumors
 from ._resources import knowledgebase_dir, rules_dir
 from .errors import RuleFileError, VariantParseError
 from .models import VARIANT_KINDS, Citation, Frozen, TumorContext, Variant
@@ -68,7 +68,11 @@ class RuleSpec(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="stable, unique, lowercase id")
     alteration: str | list[str] = Field(description="what the rule matches")
     excluding: list[str] = Field(default_factory=list)
-    requires: list[str] = Field(default_factory=list)
+    requires: list[str | dict[str, str | int | float]] | dict[str, str | int | float] = Field(
+        default_factory=list,
+        description="alterations some variant must match (strings) and conditions on "
+        "patient facts (a mapping such as {HER2: negative, HR: positive, 'PD-L1 CPS': '>= 1'})",
+    )
     excludes: list[str] = Field(default_factory=list)
     tumor: TumorSpec = Field(default_factory=TumorSpec)
     therapy: list[str] = Field(min_length=1)
@@ -502,6 +506,8 @@ class Rule(Frozen):
     excluding: tuple[Pattern, ...] = ()
     requires: tuple[tuple[Pattern, ...], ...] = ()
     """Each entry must be matched by some variant of the patient (entries are ANDed)."""
+    conditions: tuple[facts.FactCondition, ...] = ()
+    """Conditions on patient facts (HER2, HR, PD-L1, grade...) the label states."""
     excludes: tuple[tuple[Pattern, ...], ...] = ()
     """No entry may be matched by any variant of the patient."""
     tumor: TumorContext
@@ -674,9 +680,22 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
         for i, e in enumerate(r.excluding)
         for p in parse_pattern(e, gene, ctx=ctx("excluding", i))
     )
+    required = [r.requires] if isinstance(r.requires, dict) else list(r.requires)
     requires = tuple(
-        parse_pattern(e, None, ctx=ctx("requires", i)) for i, e in enumerate(r.requires)
+        parse_pattern(e, None, ctx=ctx("requires", i))
+        for i, e in enumerate(required)
+        if isinstance(e, str)
     )
+    conditions: list[facts.FactCondition] = []
+    for i, entry in enumerate(required):
+        if isinstance(entry, str):
+            continue
+        where = ctx("requires") if isinstance(r.requires, dict) else ctx("requires", i)
+        for key, value in entry.items():
+            try:
+                conditions.append(facts.parse_condition(key, value))
+            except ValueError as error:
+                raise _fail(where, str(error), facts.CONDITION_KEYS) from None
     excludes = tuple(
         parse_pattern(e, None, ctx=ctx("excludes", i)) for i, e in enumerate(r.excludes)
     )
@@ -700,6 +719,7 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
         patterns=patterns,
         excluding=excluding,
         requires=requires,
+        conditions=tuple(conditions),
         excludes=excludes,
         tumor=context,
         therapy=tuple(therapy),
