@@ -366,3 +366,12 @@ def test_ri_ret_g810_selpercatinib() -> None:
     rec = only(found)
     assert rec.level == "R2"
     assert any(c.doi == "10.1016/j.jtho.2020.01.006" for c in rec.evidence)
+
+
+def test_u14_ovarian_cancer_as_clinicians_write_it_keeps_its_parp_inhibitors() -> None:
+    # The ovarian PARP-inhibitor rules are narrowed to epithelial codes (OVT, HGSFT, PSEC);
+    # "ovarian cancer" as written in a clinic means epithelial ovarian cancer (OVT).
+    report = actionable.evaluate(["BRCA1 Q1756Pfs*74"], tumor="ovarian cancer")
+    level_one = {r.therapy.name for r in report.recommendations if r.level == "1"}
+    assert {"olaparib", "niraparib", "rucaparib"} <= level_one
+    assert report.tumor is not None and report.tumor.code == "OVT"
