@@ -14,6 +14,7 @@ from .engine import Engine
 from .errors import (
     ActionableError,
     EngineLimitError,
+    MissingExtraError,
     RuleFileError,
     SourceError,
     UnknownTumorError,
@@ -45,6 +46,7 @@ __all__ = [
     "EngineLimitError",
     "Funnel",
     "MatchDetail",
+    "MissingExtraError",
     "Recommendation",
     "Report",
     "RuleFileError",
