@@ -156,7 +156,7 @@ def _metadata(project: dict[str, Any]) -> bytes:
         f"Summary: {project['description']}\nLicense: MIT\n"
         f"Requires-Python: {project['requires-python']}\n"
         "Description-Content-Type: text/markdown\n\n"
-        + (HERE / project["readme"]).read_text(encoding="utf-8")
+        + (HERE / str(project["readme"])).read_text(encoding="utf-8")
     ).encode()
 
 
