@@ -1,17 +1,41 @@
 # Two commands on a fresh machine: `make demo` and `make test`.
+# Another interpreter or environment: make test PYTHON=python3.13 VENV=.venv313
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+
+# The rule engine is durable_rules 2.0.28 patched for Python 3.13+, built here as the wheel
+# actionable-durable-rules-compat (not on PyPI, so pip finds it through --find-links).
+COMPAT := packaging/durable-rules-compat
+UPSTREAM := $(COMPAT)/upstream/durable_rules-2.0.28.tar.gz
+WHEELS := $(COMPAT)/dist
+ENGINE := $(VENV)/.engine
+FIND := --find-links $(WHEELS)
 
 .PHONY: demo test lint typecheck check bench clean data
 
 $(BIN)/python:
+	$(PYTHON) packaging/check_system.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e ".[dev]"
+$(UPSTREAM): | $(BIN)/python
+	$(BIN)/python -m pip download -q durable-rules==2.0.28 --no-deps --no-binary :all: -d $(dir $@)
+
+# The compat wheel installs the same modules as durable-rules: remove that first (older .venv).
+$(ENGINE): $(BIN)/python $(UPSTREAM) $(COMPAT)/pyproject.toml $(wildcard $(COMPAT)/*.py $(COMPAT)/*.patch)
+	$(BIN)/python packaging/check_system.py
+	if $(BIN)/python -m pip show -q durable-rules 2>/dev/null; then \
+	  $(BIN)/python -m pip uninstall -y -q durable-rules; fi
+	$(BIN)/python -m pip wheel -q --no-deps -w $(WHEELS) $(COMPAT)
+	$(BIN)/python -m pip install -q --no-deps --force-reinstall --no-index $(FIND) \
+	  actionable-durable-rules-compat
+	touch $@
+
+$(STAMP): $(ENGINE) pyproject.toml
+	$(BIN)/python packaging/check_system.py
+	$(BIN)/python -m pip install -q $(FIND) -e ".[dev]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -19,12 +43,12 @@ demo: $(STAMP)
 
 # The whole suite, plus the style and type checks that src/ must pass.
 test: $(STAMP)
-	$(BIN)/ruff check src tests scripts benchmarks examples
+	$(BIN)/ruff check src tests scripts benchmarks examples packaging
 	$(BIN)/mypy src
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts benchmarks examples
+	$(BIN)/ruff check src tests scripts benchmarks examples packaging
 	$(BIN)/ruff format --check src
 
 typecheck: $(STAMP)
@@ -47,4 +71,4 @@ data: $(STAMP)
 	$(BIN)/python -m actionable schema > docs/rule.schema.json
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist $(WHEELS) .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -720,7 +719,7 @@ def test_build_script_reproduces_committed_file(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- runtime
 
 
-def test_loading_is_thread_safe_and_fast() -> None:
+def test_loading_is_thread_safe() -> None:
     tumors._clear_caches()
     results: list[str] = []
     errors: list[BaseException] = []
@@ -731,26 +730,14 @@ def test_loading_is_thread_safe_and_fast() -> None:
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    started = time.perf_counter()
     threads = [threading.Thread(target=work) for _ in range(16)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
     assert errors == []
     assert results == ["HGNEC"] * 16
     assert tumors._build_index.cache_info().misses == 1
-    assert elapsed < 1.0  # the load itself is ~50 ms; generous for slow CI machines
-
-
-def test_resolving_a_code_is_fast_after_load() -> None:
-    resolve_tumor("COAD")
-    started = time.perf_counter()
-    for _ in range(10_000):
-        resolve_tumor("COAD")
-    per_call = (time.perf_counter() - started) / 10_000
-    assert per_call < 50e-6
 
 
 def test_docstring_examples() -> None:

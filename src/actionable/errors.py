@@ -14,6 +14,7 @@ __all__ = [
     "ActionableError",
     "EngineLimitError",
     "FactError",
+    "MissingExtraError",
     "RuleFileError",
     "SourceError",
     "UnknownTumorError",
@@ -134,3 +135,26 @@ class EngineLimitError(ActionableError):
 
 class SourceError(ActionableError):
     """A remote knowledge source failed (network, authentication, malformed answer)."""
+
+
+class MissingExtraError(ActionableError, ImportError):
+    """A feature needs a package from an optional extra that is not installed.
+
+    ``feature`` is what was asked for, ``package`` the missing import and ``extra`` the
+    ``actionable[...]`` extra that provides it.
+
+    >>> error = MissingExtraError("reading VCF files", "pysam", "vcf")
+    >>> print(str(error).replace(". ", ".\\n"))
+    reading VCF files needs pysam, which is not installed.
+    Install it with: pip install 'actionable[vcf]' (or 'actionable[all]')
+    """
+
+    def __init__(self, feature: str, package: str, extra: str) -> None:
+        self.feature = feature
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs {package}, which is not installed. Install it with: "
+            f"pip install 'actionable[{extra}]' (or 'actionable[all]')",
+            name=package,
+        )

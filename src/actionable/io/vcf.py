@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from ..errors import VariantParseError
+from ..errors import MissingExtraError, VariantParseError
 from ..variants import parse_variant
 from . import Record
 
@@ -141,8 +141,10 @@ def read_vcf(path: str | Path, sample: str | None = None) -> Iterator[Record]:
     >>> [(r.line, r.status, r.reason == NO_ANNOTATION_REASON) for r in read_vcf(p)]
     [(4, 'error', True)]
     """
-    import pysam
-
+    try:
+        import pysam  # the optional extra actionable[vcf]; most inputs are not VCF
+    except ImportError as error:
+        raise MissingExtraError("reading VCF files", "pysam", "vcf") from error
     p = Path(path)
     source = str(p)
     pysam.set_verbosity(0)  # htslib warns on every contig missing from the header

@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import MissingExtraError
+
 if TYPE_CHECKING:
     from ..cohort import Funnel
 
@@ -37,8 +39,10 @@ def plot_funnel(funnel: Funnel, path: str | Path, *, title: str | None = None) -
     >>> plot_funnel(f, pathlib.Path(tempfile.mkdtemp()) / "f.png", title="Study").suffix
     '.png'
     """
-    import matplotlib
-
+    try:
+        import matplotlib
+    except ImportError as error:
+        raise MissingExtraError("plotting the funnel", "matplotlib", "plot") from error
     matplotlib.use("Agg", force=True)
     from matplotlib.figure import Figure
 
