@@ -163,7 +163,8 @@ def test_requires_and_excludes_name_a_gene_or_biomarker() -> None:
     for _, rule in _raw_rules():
         required = rule.get("requires", [])
         # patient-fact conditions ({HER2: negative}) are checked by the loader, not here
-        alterations = [] if isinstance(required, dict) else [e for e in required if isinstance(e, str)]
+        listed = [] if isinstance(required, dict) else required
+        alterations = [e for e in listed if isinstance(e, str)]
         for entry in (*alterations, *rule.get("excludes", [])):
             first = entry.split()[0]
             assert first in roles or entry.upper() in BIOMARKER_ENTRIES, (rule["id"], entry)
