@@ -112,7 +112,6 @@ POSITIVE: list[tuple[list[str], str, str, str, str]] = [
     (["MET exon 14 skipping"], "LUAD", "tepotinib", "1", S),
     (["MET exon 14 skipping"], "LUAD", "crizotinib", "2", S),
     (["MET amplification"], "LUAD", "crizotinib", "2", S),
-    (["MET overexpression"], "LUAD", "telisotuzumab vedotin", "1", S),
     (["EGFR L858R", "MET amplification"], "LUAD", "osimertinib", "R2", R),
     # --- KRAS / NRAS
     (["KRAS G12C"], "LUAD", "sotorasib", "1", S),
@@ -268,6 +267,35 @@ POSITIVE: list[tuple[list[str], str, str, str, str]] = [
     (["NF1 R1947* (germline)"], "NFIB", "selumetinib", "1", S),
 ]
 
+# KB 2026.12.1: approvals the December 2026 audit found missing (A1-A11) and resistance rules
+POSITIVE += [
+    (["ESR1 Y537S"], "BRCA", "vepdegestrant", "1", S),  # A1
+    (["ERBB2 L755S"], "LUAD", "sevabertinib", "1", S),  # A2
+    (["ERBB2 Y772_A775dup"], "LUAD", "sevabertinib", "1", S),
+    (["KRAS G12D"], "LGSOC", "avutometinib + defactinib", "1", S),  # A3
+    (["H3-3A K27M"], "DMG", "dordaviprone", "1", S),  # A4, legacy numbering
+    (["H3F3A K28M"], "DMG", "dordaviprone", "1", S),  # A4, HGVS numbering, old symbol
+    (["HIST1H3B K27M"], "DMG", "dordaviprone", "1", S),  # A4, H3C2
+    ([HER2_AMP], "BRCA", "trastuzumab deruxtecan + pertuzumab", "1", S),  # A5
+    (["COL1A1::PDGFB fusion"], "DFSP", "imatinib", "1", S),  # A7
+    (["PML::RARA fusion"], "APLPMLRARA", "arsenic trioxide + tretinoin", "1", S),  # A8
+    (["PML::RARA fusion"], "AML", "arsenic trioxide", "1", S),
+    (["KIT W557_K558del"], "GIST", "sunitinib", "1", S),  # A9
+    (["KIT V560D"], "GIST", "regorafenib", "1", S),
+    (["KIT D816H"], "GIST", "ripretinib", "1", S),
+    (["PALB2 Q775* (germline)"], "BRCA", "olaparib", "2", S),  # A10
+    (["TSC2 R611* (germline)"], "RAML", "everolimus", "1", S),  # A11
+    (["TSC1 Q527* (germline)"], "RAML", "everolimus", "1", S),
+    (["EGFR L858R", "EGFR L718Q"], "LUAD", "osimertinib", "R2", R),  # R-d
+    ([EX19, "EGFR G724S"], "LUAD", "osimertinib", "R2", R),
+    (["CD74::ROS1 fusion", "ROS1 D2033N"], "LUAD", "crizotinib", "R2", R),  # R-g
+    (["KRAS G12C", "KRAS Y96D"], "LUAD", "adagrasib", "R2", R),  # R-j
+    (["KRAS G12C", "KRAS R68S"], "LUAD", "adagrasib", "R2", R),
+    (["KRAS G12C", "KRAS H95Q"], "LUAD", "adagrasib", "R2", R),
+    ([FLT3_ITD, "FLT3 F691L"], "AML", "gilteritinib", "R2", R),  # R-k
+    ([FLT3_ITD, "FLT3 F691L"], "AML", "quizartinib", "R2", R),
+]
+
 # HRR genes in prostate cancer (PROfound, TALAPRO-2): a truncating change in each gene
 POSITIVE += [
     (["ATR R1346*"], "PRAD", "talazoparib + enzalutamide", "1", S),
@@ -315,6 +343,23 @@ NEGATIVE: list[tuple[list[str], str, str, str]] = [
     (["EML4::ALK fusion"], "COAD", "alectinib", "1"),
     (["BRAF V600E"], "COAD", "tovorafenib", "1"),
     (["KRAS G12C"], "PAAD", "sotorasib + panitumumab", "1"),
+    # KB 2026.12.1 additions: each indication stays within its biomarker and tumor
+    (["ESR1 Y537S", HER2_AMP], "BRCA", "vepdegestrant", "1"),  # label: HER2-negative
+    (["ESR1 Y537S"], "LUAD", "vepdegestrant", "1"),
+    (["ERBB2 L755S"], "LUSC", "sevabertinib", "1"),  # label: non-squamous
+    (["KRAS G12D"], "HGSOC", "avutometinib + defactinib", "1"),  # low-grade serous only
+    (["H3-3A K27M"], "GB", "dordaviprone", "1"),
+    (["H3-3A G34R"], "DHG", "dordaviprone", "1"),
+    ([HER2_AMP], "STAD", "trastuzumab deruxtecan + pertuzumab", "1"),
+    (["COL1A1::PDGFB fusion"], "SARCNOS", "imatinib", "1"),
+    (["PML::RARA fusion"], "CML", "arsenic trioxide + tretinoin", "1"),
+    (["KIT W557_K558del"], "SKCM", "sunitinib", "1"),
+    (["PALB2 Q775* (germline)", HER2_AMP], "BRCA", "olaparib", "2"),  # HER2-negative only
+    (["PALB2 Q775* (somatic)"], "BRCA", "olaparib", "2"),  # germline only
+    (["TSC2 R611* (somatic)"], "RAML", "everolimus", "1"),  # tuberous sclerosis (germline)
+    (["TSC2 R611* (germline)"], "CCRCC", "everolimus", "1"),
+    # protein- or antigen-selected approvals are out of scope (docs/readme/curation.md)
+    (["MET overexpression"], "LUAD", "telisotuzumab vedotin", "1"),
     # "oncogenic mutations" of a tumor suppressor: truncating changes, not any missense
     (["RAD51C A126T"], "PRAD", "olaparib", "1"),
     (["CHEK2 I157T"], "PRAD", "olaparib", "1"),
@@ -367,6 +412,34 @@ def test_colon_nec_braf_is_level_1() -> None:
     report = _evaluate(("BRAF V600E", "TP53 R213*"), "colon NEC")
     rec = best(report, "dabrafenib + trametinib")
     assert rec is not None and rec.level == "1"
+
+
+# Each resistance rule added in KB 2026.12.1 flags its drug only when the acquired mutation
+# is reported: (driver only, driver + resistance mutation, tumor, drug).
+ACQUIRED_RESISTANCE = [
+    (["EGFR L858R"], ["EGFR L858R", "EGFR L718Q"], "LUAD", "osimertinib"),
+    ([EX19], [EX19, "EGFR G724S"], "LUAD", "osimertinib"),
+    (["CD74::ROS1 fusion"], ["CD74::ROS1 fusion", "ROS1 D2033N"], "LUAD", "crizotinib"),
+    (["KRAS G12C"], ["KRAS G12C", "KRAS Y96C"], "LUAD", "adagrasib"),
+    ([FLT3_ITD], [FLT3_ITD, "FLT3 F691L"], "AML", "gilteritinib"),
+    ([FLT3_ITD], [FLT3_ITD, "FLT3 F691L"], "AML", "quizartinib"),
+]
+
+
+@pytest.mark.parametrize("case", ACQUIRED_RESISTANCE, ids=lambda c: "+".join(c[1]))
+def test_acquired_resistance_flags_the_drug(case: tuple[list[str], list[str], str, str]) -> None:
+    driver, with_resistance, tumor, drug = case
+    before = actionable.evaluate(driver, tumor=tumor)
+    after = actionable.evaluate(with_resistance, tumor=tumor)
+    assert not has(before, drug, "R2", "resistance"), _describe(before)
+    flagged = [r for r in after.recommendations if r.therapy.name == drug and r.effect == R]
+    assert [(r.level, r.therapy.name) for r in flagged] == [("R2", drug)], _describe(after)
+
+
+def test_adagrasib_resistance_needs_the_g12c_allele() -> None:
+    """A second-site KRAS change without G12C is not the adagrasib-resistance setting."""
+    report = actionable.evaluate(["KRAS Y96D"], tumor="LUAD")
+    assert not any(r.therapy.name == "adagrasib" for r in report.recommendations)
 
 
 # --------------------------------------------------------------------------- per-file coverage
