@@ -144,7 +144,7 @@ def evaluate(
         facts=patient,
     )
     hits = engine.match_indices(parsed)
-    recommendations, unmatched, warnings = resolve(
+    recommendations, unmatched, warnings, contraindicated = resolve(
         _index(engine), hits, parsed, resolved_tumor, options
     )
     version, date = kb_version()
@@ -155,6 +155,7 @@ def evaluate(
         unmatched=tuple(unmatched),
         warnings=(*unreadable, *warnings),
         facts=patient,
+        contraindicated=tuple(contraindicated),
         kb_version=version,
         kb_date=date,
     )
