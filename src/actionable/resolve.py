@@ -36,7 +36,7 @@ from .models import (
     Variant,
     trusted,
 )
-from .rules import Pattern, Rule, gene_role
+from .rules import Pattern, Rule, drug_classes, gene_role
 
 __all__ = ["Candidate", "Options", "RuleIndex", "build_index", "level_rank", "resolve"]
 
@@ -371,8 +371,8 @@ def resolve(
 
     candidates: list[Candidate] = []
     blocked = _Blocked()
-    # Per variant: drugs whose rule explicitly excludes this tumor, and why.
-    exclusions: dict[int, list[tuple[frozenset[str], str]]] = defaultdict(list)
+    # Per variant: drugs (or drug classes) that rules for this tumor rule out, and why.
+    exclusions: dict[int, list[_Exclusion]] = defaultdict(list)
     context = _Context(
         index,
         matched_by,
@@ -440,6 +440,22 @@ def resolve(
 
 
 @dataclass(frozen=True)
+class _Exclusion:
+    """Drugs a rule for this tumor rules out for one variant: they may not come back
+    as an off-label offer from another tumor type."""
+
+    drugs: frozenset[str]
+    classes: frozenset[str]
+    """Drug classes ruled out too (the label's population excludes the patient)."""
+    reason: str
+
+    def hits(self, drugs: frozenset[str]) -> bool:
+        return bool(drugs & self.drugs) or bool(
+            self.classes and drug_classes(tuple(sorted(drugs))) & self.classes
+        )
+
+
+@dataclass(frozen=True)
 class _Context:
     """What every rule check of one evaluation needs."""
 
@@ -449,7 +465,7 @@ class _Context:
     tumor: TumorType | None
     options: Options
     blocked: _Blocked
-    exclusions: dict[int, list[tuple[frozenset[str], str]]]
+    exclusions: dict[int, list[_Exclusion]]
     hits: Sequence[frozenset[int]] = ()
     tumor_matches: dict[int, TumorMatch] = field(default_factory=dict)
 
@@ -514,7 +530,11 @@ def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candid
     if not tumor_match.matched and not off_label:
         if tumor_match.excluded_by:
             ctx.exclusions[index].append(
-                (_drug_set(rule.directed), f"rule {rule.id} excludes {tumor_match.excluded_by}")
+                _Exclusion(
+                    _drug_set(rule.directed),
+                    frozenset(),
+                    f"rule {rule.id} excludes {tumor_match.excluded_by}",
+                )
             )
             blocked.add(
                 index,
@@ -568,6 +588,16 @@ def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candid
     if rule.conditions:
         checked = _conditions(ctx, rule)
         if isinstance(checked, str):
+            if not off_label:
+                # The label's population excludes this patient (gBRCA breast cancer that
+                # is HER2-positive): no drug of the same class comes back off-label.
+                ctx.exclusions[index].append(
+                    _Exclusion(
+                        _drug_set(rule.directed),
+                        drug_classes(rule.directed),
+                        f"rule {rule.id} for this tumor {checked.split(':')[0]}",
+                    )
+                )
             blocked.add(
                 index,
                 f"rule {rule.id} ({rule.therapy_name}, level {rule.level}) does not apply: "
@@ -598,7 +628,7 @@ def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candid
 def _drop_contradicted_propagation(
     candidates: list[Candidate],
     blocked: _Blocked,
-    exclusions: Mapping[int, list[tuple[frozenset[str], str]]],
+    exclusions: Mapping[int, list[_Exclusion]],
 ) -> list[Candidate]:
     """Off-label 3B offers must not contradict or repeat what is known for this tumor.
 
@@ -618,10 +648,7 @@ def _drop_contradicted_propagation(
             kept.append(c)
             continue
         drugs = _offered(c)
-        why = next(
-            (reason for excluded, reason in exclusions.get(c.variant_index, ()) if drugs & excluded),
-            None,
-        )
+        why = next((e.reason for e in exclusions.get(c.variant_index, ()) if e.hits(drugs)), None)
         for other in on_label:
             if other.variant_index != c.variant_index:
                 continue

@@ -777,6 +777,16 @@ def _roles(
     return (directed or tuple(therapy)), travels
 
 
+@cache
+def drug_classes(names: tuple[str, ...]) -> frozenset[str]:
+    """The classes of some drugs (``knowledgebase/drugs.yaml``).
+
+    >>> sorted(drug_classes(("olaparib", "talazoparib")))
+    ['PARP inhibitor']
+    """
+    return frozenset(c for c in (drugs.get_drug(n).drug_class for n in names) if c)
+
+
 def _rule_files(directory: Path) -> Iterator[Path]:
     # Hidden files and folders (editor swap files, an importer's half-written output)
     # are never rules.
