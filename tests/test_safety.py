@@ -60,7 +60,7 @@ PARTNERS = {
         (["BRAF V600E"], "colon NEC"),
     ],
 )
-def test_U3_off_label_offers_carry_no_tumor_specific_partner(
+def test_u3_off_label_offers_carry_no_tumor_specific_partner(
     variants: list[str], tumor: str
 ) -> None:
     report = actionable.evaluate(variants, tumor=tumor)
@@ -72,7 +72,7 @@ def test_U3_off_label_offers_carry_no_tumor_specific_partner(
         assert not any("does not apply" in s for s in rec.rationale), rec.rationale
 
 
-def test_U3_the_directed_drug_travels_alone_and_says_what_the_evidence_is() -> None:
+def test_u3_the_directed_drug_travels_alone_and_says_what_the_evidence_is() -> None:
     report = actionable.evaluate(["PIK3CA H1047R"], tumor="COAD")
     assert sorted(names(report.recommendations)) == [
         ("alpelisib", "3B"),
@@ -90,7 +90,7 @@ def test_U3_the_directed_drug_travels_alone_and_says_what_the_evidence_is() -> N
     assert alpelisib.conditions == ()
 
 
-def test_U3_offers_of_the_same_drug_merge_into_one() -> None:
+def test_u3_offers_of_the_same_drug_merge_into_one() -> None:
     report = actionable.evaluate(["PALB2 Q775*"], tumor="BRCA")
     [talazoparib] = [r for r in report.recommendations if r.therapy.name == "talazoparib"]
     assert talazoparib.level == "3B"
@@ -99,7 +99,7 @@ def test_U3_offers_of_the_same_drug_merge_into_one() -> None:
     assert talazoparib.rule_id == "palb2-prostate-talazoparib-enzalutamide"
 
 
-def test_U3_partner_only_regimens_do_not_travel() -> None:
+def test_u3_partner_only_regimens_do_not_travel() -> None:
     # Elacestrant for ESR1-mutant breast cancer is endocrine therapy: it is no offer
     # for an ESR1 mutation in another tumor type; nor is cetuximab for RAS wild type.
     assert rules_by_id()["esr1-mutation-breast-elacestrant"].propagate == ()
@@ -152,7 +152,7 @@ def test_propagate_false_and_lists_are_read_from_rule_files(rules_dir: Path) -> 
 PARPI = {"olaparib", "talazoparib", "niraparib", "rucaparib"}
 
 
-def test_U9_gbrca_with_erbb2_amplification_gets_no_parp_inhibitor() -> None:
+def test_u9_gbrca_with_erbb2_amplification_gets_no_parp_inhibitor() -> None:
     report = actionable.evaluate(
         ["BRCA1 Q1756Pfs*74 (germline)", "ERBB2 amplification"], tumor="BRCA"
     )
@@ -171,7 +171,7 @@ def test_U9_gbrca_with_erbb2_amplification_gets_no_parp_inhibitor() -> None:
     assert olaparib.conditions == ("requires HER2-negative disease: not given",)
 
 
-def test_U9_pik3ca_breast_needs_hr_positive_her2_negative() -> None:
+def test_u9_pik3ca_breast_needs_hr_positive_her2_negative() -> None:
     amplified = actionable.evaluate(["PIK3CA H1047R", "ERBB2 amplification"], tumor="BRCA")
     assert not drugs_of(amplified.recommendations) & {"alpelisib", "capivasertib", "inavolisib"}
     unknown = actionable.evaluate(["PIK3CA H1047R"], tumor="BRCA")
@@ -205,7 +205,7 @@ def test_U9_pik3ca_breast_needs_hr_positive_her2_negative() -> None:
         ("BRCA2 S1982Rfs*22 (germline)", ["brca2-germline-breast-talazoparib"]),
     ],
 )
-def test_U9_her2_positive_facts_withhold_every_her2_negative_label(
+def test_u9_her2_positive_facts_withhold_every_her2_negative_label(
     variant: str, rule_ids: list[str]
 ) -> None:
     report = actionable.evaluate([variant, "HER2 IHC 3+"], tumor="BRCA")
@@ -215,7 +215,7 @@ def test_U9_her2_positive_facts_withhold_every_her2_negative_label(
 
 
 # --------------------------------------------------------------------------- U11
-def test_U11_pembrolizumab_trastuzumab_gastric_needs_cps_1_and_chemotherapy() -> None:
+def test_u11_pembrolizumab_trastuzumab_gastric_needs_cps_1_and_chemotherapy() -> None:
     name = "pembrolizumab + trastuzumab + capecitabine + oxaliplatin"
     untested = actionable.evaluate(["ERBB2 amplification"], tumor="STAD")
     [rec] = [r for r in untested.recommendations if r.therapy.name == name]
@@ -232,7 +232,7 @@ def test_U11_pembrolizumab_trastuzumab_gastric_needs_cps_1_and_chemotherapy() ->
 
 
 # --------------------------------------------------------------------------- K12 and mechanism 5
-def test_K12_anti_egfr_resistance_explains_its_use_with_the_g12c_inhibitor() -> None:
+def test_k12_anti_egfr_resistance_explains_its_use_with_the_g12c_inhibitor() -> None:
     report = actionable.evaluate(["KRAS G12C"], tumor="COAD")
     assert names(report.recommendations)[:2] == [
         ("sotorasib + panitumumab", "1"),
@@ -274,9 +274,7 @@ def test_t790m_withholds_first_and_second_generation_egfr_inhibitors() -> None:
 
 
 def test_c797s_flags_osimertinib() -> None:
-    report = actionable.evaluate(
-        ["EGFR E746_A750del", "EGFR T790M", "EGFR C797S"], tumor="LUAD"
-    )
+    report = actionable.evaluate(["EGFR E746_A750del", "EGFR T790M", "EGFR C797S"], tumor="LUAD")
     options = tuple(r for r in report.recommendations if r.effect == "sensitivity")
     assert "osimertinib" not in drugs_of(options)
     assert {"osimertinib", "osimertinib + pemetrexed + carboplatin"} <= {
@@ -478,9 +476,7 @@ def _withheld_drugs(report: Report, rec: Recommendation) -> set[tuple[str, str]]
     return out
 
 
-@settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(patients())
 def test_no_drug_is_both_an_option_and_contraindicated(
     patient: tuple[list[str], str, dict[str, object]],
@@ -505,8 +501,7 @@ def test_no_drug_is_both_an_option_and_contraindicated(
                     assert partner_role(drug, option.variant.gene) is not None
     rules = rules_by_id()
     her2_positive = any(
-        v.gene == "ERBB2" and v.kind in ("amplification", "overexpression")
-        for v in report.variants
+        v.gene == "ERBB2" and v.kind in ("amplification", "overexpression") for v in report.variants
     )
     for option in options:
         rule = rules.get(option.rule_id)

@@ -11,8 +11,8 @@ therapy, conflicts, ranking, AMP tiers, and a rationale sentence for every step.
 
 from __future__ import annotations
 
-from collections import defaultdict
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -486,9 +486,7 @@ class _Context:
 _HER2_POSITIVE_KINDS = frozenset({"amplification", "overexpression"})
 
 
-def _conditions(
-    ctx: _Context, rule: Rule
-) -> str | tuple[list[str], tuple[str, ...]]:
+def _conditions(ctx: _Context, rule: Rule) -> str | tuple[list[str], tuple[str, ...]]:
     """Check a rule's conditions on patient facts: the sentence of the first one the
     patient contradicts, or the sentences of those met and the conditions not given.
 
@@ -500,11 +498,7 @@ def _conditions(
     for condition in rule.conditions:
         if condition.key == "HER2" and condition.expected != "positive":
             erbb2 = next(
-                (
-                    v
-                    for v in ctx.variants
-                    if v.gene == "ERBB2" and v.kind in _HER2_POSITIVE_KINDS
-                ),
+                (v for v in ctx.variants if v.gene == "ERBB2" and v.kind in _HER2_POSITIVE_KINDS),
                 None,
             )
             if erbb2 is not None:
@@ -668,9 +662,7 @@ def _drop_contradicted_propagation(
         ):
             continue
         if len(c.drugs) < len(c.rule.therapy) and any(
-            other.off_label
-            and other.variant_index == c.variant_index
-            and drugs < _offered(other)
+            other.off_label and other.variant_index == c.variant_index and drugs < _offered(other)
             for other in candidates
         ):
             # Encorafenib stripped of cetuximab adds nothing next to encorafenib +
@@ -847,7 +839,11 @@ def _merge(
                 previously = bool(given & directed)
                 sentences.append(
                     f"the patient has already received {', '.join(sorted(given))}"
-                    + ("" if given == drugs or not previously else ", on which this regimen is built")
+                    + (
+                        ""
+                        if given == drugs or not previously
+                        else ", on which this regimen is built"
+                    )
                 )
         tumor_path: tuple[str, ...] = ()
         included_by = best.tumor_match.included_by if best.tumor_match else None
@@ -865,9 +861,7 @@ def _merge(
                 dict(
                     variant=variant,
                     variants=tuple(variants[i] for i in involved),
-                    therapy=trusted(
-                        Therapy, {"drugs": best.drugs, "name": " + ".join(best.drugs)}
-                    ),
+                    therapy=trusted(Therapy, {"drugs": best.drugs, "name": " + ".join(best.drugs)}),
                     level=best.level,
                     effect=effect,
                     tier=_tier(best.level, best.off_label),
@@ -940,9 +934,7 @@ def _withhold(
     to the partner (a KRAS mutation next to BRAF V600E) was not part of that evidence
     and withholds the regimen.
     """
-    resistant = [
-        r for r in recommendations if r.effect == "resistance" and r.source == "curated"
-    ]
+    resistant = [r for r in recommendations if r.effect == "resistance" and r.source == "curated"]
     if not resistant:
         return recommendations, []
     by_drug: dict[str, list[Recommendation]] = defaultdict(list)
