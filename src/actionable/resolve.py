@@ -54,6 +54,7 @@ def _levels() -> dict[str, dict[str, Any]]:
     return {str(k): v for k, v in data["levels"].items()}
 
 
+@cache
 def level_rank(level: str) -> int:
     """Rank of a level for ordering; lower is stronger (``1`` and ``R1`` rank first).
 
@@ -96,6 +97,8 @@ class Candidate:
     """The drugs offered: the rule's therapy, or its directed drugs off-label."""
     unknown: tuple[str, ...] = ()
     """Conditions on patient facts that were not given (``HR-positive``)."""
+    drug_key: frozenset[str] = frozenset()
+    """``drugs`` as a set, built once."""
 
 
 @lru_cache(maxsize=8192)
@@ -108,7 +111,7 @@ def _therapy_key(rule: Rule) -> frozenset[str]:
 
 
 def _offered(c: Candidate) -> frozenset[str]:
-    return _drug_set(c.drugs)
+    return c.drug_key
 
 
 def _describe_pattern(variant: Variant, rule: Rule, pattern: Pattern) -> str:
@@ -616,6 +619,7 @@ def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candid
         sentences=notes,
         drugs=rule.propagate if off_label else rule.therapy,
         unknown=unknown,
+        drug_key=_drug_set(rule.propagate if off_label else rule.therapy),
     )
 
 
@@ -635,35 +639,47 @@ def _drop_contradicted_propagation(
     recommendation for the same variant adds nothing (dabrafenib alone from melanoma
     next to dabrafenib + trametinib level 1).
     """
-    on_label = [c for c in candidates if not c.off_label]
+    if not any(c.off_label for c in candidates):
+        return candidates
+    # Per variant: the drug sets of on-label resistance and sensitivity, and of the
+    # off-label offers, built once (a patient has a few hundred candidates at most).
+    resistant: dict[int, list[tuple[frozenset[str], str]]] = defaultdict(list)
+    sensitive: dict[int, list[frozenset[str]]] = defaultdict(list)
+    offered: dict[int, list[frozenset[str]]] = defaultdict(list)
+    for c in candidates:
+        if c.off_label:
+            offered[c.variant_index].append(_offered(c))
+        elif c.rule.effect == "resistance":
+            resistant[c.variant_index].append((_offered(c), c.rule.id))
+        else:
+            sensitive[c.variant_index].append(_offered(c))
     kept: list[Candidate] = []
     for c in candidates:
         if not c.off_label:
             kept.append(c)
             continue
+        number = c.variant_index
         drugs = _offered(c)
-        why = next((e.reason for e in exclusions.get(c.variant_index, ()) if e.hits(drugs)), None)
-        for other in on_label:
-            if other.variant_index != c.variant_index:
-                continue
-            if other.rule.effect == "resistance" and drugs & _offered(other):
-                why = why or f"rule {other.rule.id} predicts resistance in this tumor"
+        why = next((e.reason for e in exclusions.get(number, ()) if e.hits(drugs)), None)
+        if why is None:
+            why = next(
+                (
+                    f"rule {rule_id} predicts resistance in this tumor"
+                    for resisted, rule_id in resistant.get(number, ())
+                    if drugs & resisted
+                ),
+                None,
+            )
         if why:
             blocked.add(
-                c.variant_index,
+                number,
                 f"{' + '.join(c.drugs)} is not offered off-label from rule {c.rule.id}: {why}",
             )
             continue
-        if any(
-            other.variant_index == c.variant_index
-            and other.rule.effect == "sensitivity"
-            and drugs <= _offered(other)
-            for other in on_label
-        ):
+        if any(drugs <= other for other in sensitive.get(number, ())):
             continue
         if len(c.drugs) < len(c.rule.therapy) and any(
-            other.off_label and other.variant_index == c.variant_index and drugs < _offered(other)
-            for other in candidates
+            drugs < other for other in offered.get(number, ())
         ):
             # Encorafenib stripped of cetuximab adds nothing next to encorafenib +
             # binimetinib offered whole from melanoma.
@@ -791,7 +807,8 @@ def _merge(
     order = _candidate_order(index)
     out: list[Recommendation] = []
     for (number, drugs, effect), members in groups.items():
-        members.sort(key=order)
+        if len(members) > 1:
+            members.sort(key=order)
         best = members[0]
         rule = best.rule
         variant = variants[number]
