@@ -512,3 +512,33 @@ def test_no_drug_is_both_an_option_and_contraindicated(
             assert check(condition, report.facts).state != "contradicted", option.rule_id
             if condition.key == "HER2" and condition.expected != "positive":
                 assert not her2_positive, option.rule_id
+
+
+def test_cli_takes_patient_facts(capsys: pytest.CaptureFixture[str]) -> None:
+    from actionable.cli import main
+
+    assert main(["evaluate", "PIK3CA H1047R", "--tumor", "BRCA", "--fact", "HER2=3+"]) == 0
+    out = capsys.readouterr().out
+    assert "Recommendations: none" in out
+    assert "requires HER2-negative disease: the patient's HER2 is positive" in out
+
+
+def test_clinical_table_columns_become_patient_facts(tmp_path: Path) -> None:
+    from actionable.cohort import Annotator
+    from actionable.io.clinical import read_clinical
+
+    table = tmp_path / "clinical.tsv"
+    table.write_text(
+        "sample_id\ttumor\ther2\ter\tpd_l1_cps\n"
+        "P1\tBRCA\t3+\tpositive\t\n"
+        "P2\tBRCA\t0\tpositive\t\n"
+        "P3\tBRCA\tmaybe\t\t\n",
+        encoding="utf-8",
+    )
+    records = {r.sample: r for r in read_clinical(table)}
+    assert records["P1"].facts == (("ER", "positive"), ("HER2", "3+"))
+    assert records["P3"].error is not None and "HER2" in records["P3"].error
+    annotator = Annotator(records)
+    variant = actionable.parse_variant("PIK3CA H1047R")
+    assert annotator.columns(variant, "P1")[0] == ""  # HER2-positive: no PIK3CA label
+    assert annotator.columns(variant, "P2")[0] != ""
