@@ -488,6 +488,8 @@ def test_no_drug_is_both_an_option_and_contraindicated(
         return  # facts that contradict each other (HER2 3+ and HER2 negative) are refused
     options = [r for r in report.recommendations if r.effect == "sensitivity"]
     option_therapies = {r.therapy.drugs for r in options}
+    # One therapy is one option, never twice at two levels.
+    assert len({frozenset(r.therapy.drugs) for r in options}) == len(options)
     for rec in report.contraindicated:
         assert rec.therapy.drugs not in option_therapies, rec.therapy.name
         for drug, resisted_by in _withheld_drugs(report, rec):
