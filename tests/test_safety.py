@@ -544,3 +544,11 @@ def test_clinical_table_columns_become_patient_facts(tmp_path: Path) -> None:
     variant = actionable.parse_variant("PIK3CA H1047R")
     assert annotator.columns(variant, "P1")[0] == ""  # HER2-positive: no PIK3CA label
     assert annotator.columns(variant, "P2")[0] != ""
+
+
+def test_prior_therapies_given_as_facts_count_like_the_argument() -> None:
+    by_fact = actionable.evaluate(
+        ["EGFR L858R"], tumor="LUAD", facts={"prior_therapies": ["Tarceva"], "line": 2}
+    )
+    marked = {r.therapy.name for r in by_fact.recommendations if r.previously_received}
+    assert marked == {"erlotinib", "erlotinib + ramucirumab"}

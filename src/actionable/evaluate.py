@@ -140,7 +140,8 @@ def evaluate(
     options = Options(
         thresholds=dict(thresholds or {}),
         max_level=max_level,
-        prior_therapies=drugs.parse_therapies(prior_therapies),
+        # Prior therapies given either way (argument or facts) count alike.
+        prior_therapies=drugs.parse_therapies([*prior_therapies, *patient.prior_therapies]),
         facts=patient,
     )
     hits = engine.match_indices(parsed)
