@@ -9,8 +9,10 @@ Each number is printed next to a baseline measured in the same run:
   (compiled-form cache warm, as after the first run on a machine) vs a fresh interpreter
   that only imports json and reads the rule files' bytes.
 
-Run: ``python benchmarks/evaluate.py [--sources curated,civic] [--n 2000]``.
-Targets (issue 4): warm p50 under 1 ms for 5 variants; cold start under 1 s.
+Run: ``python benchmarks/evaluate.py [--sources curated,civic] [--n 2000] [--warm-only]``.
+Targets (issue 11, with conditions on patient facts, resistance that withholds and the
+clinical ranking in the resolver): warm p50 for 5 variants under 0.5 ms with the curated
+rules and under 1.5 ms with CIViC; cold start under 1 s.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ PATIENTS = [
     (["KRAS G12D", "APC R1450*", "TP53 R175H", "SMAD4 R361H", "MSI-H"], "COAD"),
     (["ERBB2 amplification", "PIK3CA H1047R", "TP53 R248Q", "CDH1 Q23*", "GATA3 D336fs"], "BRCA"),
 ]
+# Patient facts that rules check (HER2, HR), given as evaluate() receives them.
+FACTS = [None, None, None, None, {"HER2": "3+", "ER": "positive"}]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -41,20 +45,22 @@ def percentile(values: list[float], q: float) -> float:
 
 def warm(n: int, sources: list[str] | None) -> None:
     engine = default_engine(sources)
-    parsed = [(actionable.parse_variants(v), t) for v, t in PATIENTS]
+    parsed = [
+        (actionable.parse_variants(v), t, f) for (v, t), f in zip(PATIENTS, FACTS, strict=True)
+    ]
     # Baseline: a dict from (gene, canonical alteration) to rules, the floor of matching.
     table: dict[tuple[str | None, str], list[str]] = defaultdict(list)
     for rule in engine.rules:
         for p in rule.patterns:
             table[(p.gene, p.alteration or p.text)].append(rule.id)
-    for variants, tumor in parsed:  # warm caches, rulesets, tumor index
-        actionable.evaluate(variants, tumor=tumor, rules=engine)
+    for variants, tumor, facts in parsed:  # warm caches, rulesets, tumor index
+        actionable.evaluate(variants, tumor=tumor, rules=engine, facts=facts)
     times: list[float] = []
     base: list[float] = []
     for i in range(n):
-        variants, tumor = parsed[i % len(parsed)]
+        variants, tumor, facts = parsed[i % len(parsed)]
         start = time.perf_counter()
-        actionable.evaluate(variants, tumor=tumor, rules=engine)
+        actionable.evaluate(variants, tumor=tumor, rules=engine, facts=facts)
         times.append(time.perf_counter() - start)
         start = time.perf_counter()
         hits = [table.get((v.gene, v.alteration), ()) for v in variants]
@@ -63,7 +69,11 @@ def warm(n: int, sources: list[str] | None) -> None:
     p50, p95 = percentile(times, 0.5) * 1e3, percentile(times, 0.95) * 1e3
     b50 = percentile(base, 0.5) * 1e3
     print(f"rules loaded: {len(engine.rules)}  ({engine.compiled.stats})")
-    print(f"warm evaluate, 5 variants: p50 {p50:.3f} ms, p95 {p95:.3f} ms  (target p50 < 1 ms)")
+    target = 1.5 if sources and "civic" in sources else 0.5
+    print(
+        f"warm evaluate, 5 variants: p50 {p50:.3f} ms, p95 {p95:.3f} ms  "
+        f"(target p50 < {target} ms)"
+    )
     print(f"plain-dict lookup baseline: p50 {b50 * 1e3:.2f} us  ->  ratio {p50 / b50:.0f}x")
 
 
@@ -108,10 +118,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--sources", help="comma-separated, e.g. curated or curated,civic")
+    parser.add_argument("--warm-only", action="store_true", help="skip the cold-start runs")
     args = parser.parse_args()
     sources = args.sources.split(",") if args.sources else None
     warm(args.n, sources)
-    cold(sources)
+    if not args.warm_only:
+        cold(sources)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ ORDER = [
     "parser.md",
     "tumors.md",
     "../rule_format.md",
+    "safety.md",
     "engine.md",
     "curation.md",
     "<stats>",
@@ -64,6 +65,52 @@ def stats_section() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _outcome(report: object, drug: str) -> str:
+    """Where a drug stands in a report: an option (with its best level), contraindicated,
+    or not offered."""
+    from actionable.resolve import level_rank
+
+    options = [r for r in report.recommendations if r.effect == "sensitivity"]  # type: ignore[attr-defined]
+    found = [r for r in options if drug in r.therapy.drugs]
+    if found:
+        best = min(found, key=lambda r: level_rank(r.level))
+        return f"option at {best.level}" + (" (off-label)" if best.match.off_label else "")
+    if any(drug in r.therapy.drugs for r in report.contraindicated):  # type: ignore[attr-defined]
+        return "contraindicated"
+    return "not offered"
+
+
+def safety_table() -> str:
+    """The README's safety table: each example of docs/readme/safety.yaml evaluated."""
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "src"))
+    import actionable
+
+    examples = yaml.safe_load((ROOT / "docs" / "readme" / "safety.yaml").read_text("utf-8"))
+    lines = [
+        "| # | mechanism | what it prevents | example | what the library does now |",
+        "|---|---|---|---|---|",
+    ]
+    for number, ex in enumerate(examples, 1):
+        report = actionable.evaluate(
+            ex["variants"], tumor=ex["tumor"], prior_therapies=ex.get("prior_therapies", ())
+        )
+        got = {drug: _outcome(report, drug) for drug in ex["drugs"]}
+        if "first" in ex["expected"]:
+            got["first"] = report.recommendations[0].therapy.name
+        done = all(got.get(k) == v for k, v in ex["expected"].items())
+        after = f" after {', '.join(ex['prior_therapies'])}" if ex.get("prior_therapies") else ""
+        example = f"{' + '.join(ex['variants'])} in {ex['tumor']}{after}".replace("*", "\\*")
+        now = "; ".join(f"{k}: {v}" for k, v in got.items())
+        lines.append(
+            f"| {number} | {ex['mechanism']} | {ex['prevents']} | {example} | "
+            + (now if done else f"**not yet**: {now}")
+            + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def assemble() -> str:
     """The README text from the sections that exist, in ORDER."""
     parts = []
@@ -73,7 +120,10 @@ def assemble() -> str:
             continue
         path = ROOT / "docs" / "readme" / name
         if path.is_file():
-            parts.append(path.read_text(encoding="utf-8").strip() + "\n")
+            text = path.read_text(encoding="utf-8").strip() + "\n"
+            if "<!-- safety table -->" in text:
+                text = text.replace("<!-- safety table -->\n", safety_table())
+            parts.append(text)
     return "\n".join(parts)
 
 

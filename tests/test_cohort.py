@@ -68,7 +68,8 @@ def test_annotate_columns_and_counts(tmp_path: Path, engine: Engine) -> None:
         braf["HIGHEST_RESISTANCE_LEVEL"],
     ) == ("LEVEL_1", "LEVEL_1", "")
     assert braf["LEVEL_1"] == "dabrafenib+trametinib"
-    assert braf["LEVEL_3B"] == "encorafenib+cetuximab"
+    # Issue 11: cetuximab is a colorectal-specific partner and does not travel off-label.
+    assert braf["LEVEL_3B"] == "encorafenib"
     assert braf["LEVEL_2"] == ""  # the NEC level-2 rule supports the level-1 one (merged)
     assert braf["ACTIONABLE_RULE_IDS"] == "fx-braf-v600e-solid,fx-braf-v600e-crc"
     assert braf["RATIONALE"].split("|")[0] == (
@@ -157,7 +158,7 @@ def test_screen_funnel(engine: Engine) -> None:
     assert [str(v) for v in p1.variants] == ["BRAF V600E", "TP53 R175H", "TMB 1.6 mut/Mb", "MSS"]
     assert [(r.level, r.therapy.name) for r in p1.recommendations] == [
         ("1", "dabrafenib + trametinib"),
-        ("3B", "encorafenib + cetuximab"),
+        ("3B", "encorafenib"),  # issue 11: without the colorectal partner cetuximab
     ]
     assert funnel.patients["P1"].input_issue_counts == {"skipped: non-coding: intron_variant": 1}
     assert [(r.level, r.therapy.name) for r in funnel.reports["P7"].recommendations] == [

@@ -61,7 +61,11 @@ def test_colon_nec_braf_v600e_gets_dabrafenib_trametinib_level_1_with_rationale(
 
 def test_colorectal_adenocarcinoma_is_excluded_from_the_tumor_agnostic_label() -> None:
     report = actionable.evaluate(["BRAF V600E"], tumor="COAD")
-    assert names(report)[0] == ("encorafenib + cetuximab", "1", "sensitivity")
+    # The first-line regimen (2024) ranks before the later-line doublet (issue 11, ranking).
+    assert names(report)[:2] == [
+        ("encorafenib + cetuximab + fluorouracil + leucovorin + oxaliplatin", "1", "sensitivity"),
+        ("encorafenib + cetuximab", "1", "sensitivity"),
+    ]
     dt = [r for r in report.recommendations if r.therapy.name == "dabrafenib + trametinib"]
     assert [(r.level, r.effect) for r in dt] == [("R2", "resistance")]
     assert not any(r.rule_id == "braf-v600e-solid-tumor-agnostic" for r in report.recommendations)
@@ -215,15 +219,20 @@ def test_excludes_vetoes_and_otherwise_asks_to_confirm(test_rules: actionable.En
 def test_conflict_between_sensitivity_and_resistance_is_shown_on_both(
     test_rules: actionable.Engine,
 ) -> None:
+    # Issue 11: the patient's own resistance wins: erlotinib leaves the options for the
+    # contraindicated list, and both sides name both rules.
     report = actionable.evaluate(["EGFR L858R", "EGFR T790M"], tumor="LUAD", rules=test_rules)
     erlotinib = [r for r in report.recommendations if r.therapy.name == "erlotinib"]
-    assert sorted((r.level, r.effect) for r in erlotinib) == [
-        ("1", "sensitivity"),
-        ("R1", "resistance"),
-    ]
-    assert all(r.conflicts for r in erlotinib)
-    sens = next(r for r in erlotinib if r.effect == "sensitivity")
-    assert sens.conflicts[0].startswith("conflict: EGFR T790M predicts resistance to erlotinib")
+    assert [(r.level, r.effect) for r in erlotinib] == [("R1", "resistance")]
+    [sens] = report.contraindicated
+    assert (sens.therapy.name, sens.level, sens.effect) == ("erlotinib", "1", "sensitivity")
+    assert sens.conflicts[0].startswith(
+        "withheld: EGFR T790M predicts resistance to erlotinib (level R1, rule "
+        "t-egfr-t790m-erlotinib-resistance)"
+    )
+    assert erlotinib[0].conflicts[0].startswith(
+        "withholds erlotinib (level 1 for EGFR L858R, rule t-egfr-l858r-erlotinib)"
+    )
 
 
 def test_ranking_best_level_first_and_sensitivity_before_resistance_at_equal_rank(
@@ -231,7 +240,6 @@ def test_ranking_best_level_first_and_sensitivity_before_resistance_at_equal_ran
 ) -> None:
     report = actionable.evaluate(["EGFR L858R", "EGFR T790M"], tumor="LUAD", rules=test_rules)
     assert names(report) == [
-        ("erlotinib", "1", "sensitivity"),
         ("osimertinib", "1", "sensitivity"),
         ("erlotinib", "R1", "resistance"),
     ]
@@ -291,8 +299,9 @@ def test_prior_therapies_by_brand_are_marked_and_ranked_after(
     report = actionable.evaluate(
         ["EGFR L858R", "EGFR T790M"], tumor="LUAD", rules=test_rules, prior_therapies=["Tarceva"]
     )
-    first, second = report.recommendations[:2]
+    first = report.recommendations[0]
     assert (first.therapy.name, first.previously_received) == ("osimertinib", False)
+    [second] = report.contraindicated  # T790M withholds erlotinib (issue 11)
     assert (second.therapy.name, second.previously_received) == ("erlotinib", True)
     assert "the patient has already received erlotinib" in second.rationale
 
@@ -379,7 +388,10 @@ def test_escat_where_it_follows_from_the_level() -> None:
     nec = actionable.evaluate(["BRAF V600E"], tumor="colon NEC")
     by_name = {r.therapy.name: r for r in nec.recommendations}
     assert by_name["dabrafenib + trametinib"].escat == "I-C"  # tumor-agnostic approval
-    assert by_name["encorafenib + cetuximab"].escat == "III-A"  # another tumor type
+    assert by_name["encorafenib + binimetinib"].escat == "III-A"  # another tumor type
     crc = actionable.evaluate(["BRAF V600E"], tumor="COAD")
     first = crc.recommendations[0]
-    assert (first.therapy.name, first.escat) == ("encorafenib + cetuximab", None)
+    assert (first.therapy.name, first.escat) == (
+        "encorafenib + cetuximab + fluorouracil + leucovorin + oxaliplatin",
+        None,
+    )

@@ -162,10 +162,10 @@ def test_requires_and_excludes_name_a_gene_or_biomarker() -> None:
     roles = _roles()
     for _, rule in _raw_rules():
         required = rule.get("requires", [])
-        # patient-fact conditions ({HER2: negative}) are checked by the loader, not here
-        listed = [] if isinstance(required, dict) else required
-        alterations = [e for e in listed if isinstance(e, str)]
-        for entry in (*alterations, *rule.get("excludes", [])):
+        required = [required] if isinstance(required, dict) else required
+        for entry in (*required, *rule.get("excludes", [])):
+            if isinstance(entry, dict):
+                continue  # conditions on patient facts (HER2, HR, PD-L1), checked at load
             first = entry.split()[0]
             assert first in roles or entry.upper() in BIOMARKER_ENTRIES, (rule["id"], entry)
 

@@ -46,6 +46,12 @@ def _evaluate(args: argparse.Namespace) -> int:
             thresholds[name.strip()] = float(value)
         except ValueError:
             raise ValueError(f"--threshold {item!r}: write NAME=NUMBER, e.g. TMB=16") from None
+    facts: dict[str, str] = {}
+    for item in args.fact or ():
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ValueError(f"--fact {item!r}: write NAME=VALUE, e.g. HER2=negative")
+        facts[name.strip()] = value.strip()
     report = evaluate(
         args.variants,
         tumor=args.tumor,
@@ -54,6 +60,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         thresholds=thresholds,
         max_level=args.max_level,
         prior_therapies=args.prior or (),
+        facts=facts or None,
         errors=args.errors,
     )
     if args.json:
@@ -287,6 +294,11 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--max-level", help="drop recommendations weaker than this level (e.g. 2)")
     ev.add_argument("--threshold", action="append", help="override a cut-off, e.g. TMB=16")
     ev.add_argument("--prior", action="append", help="a therapy already given (repeatable)")
+    ev.add_argument(
+        "--fact",
+        action="append",
+        help='a patient fact, e.g. HER2=negative, HR=positive, "PD-L1 CPS=5" (repeatable)',
+    )
     ev.add_argument(
         "--errors",
         choices=("raise", "warn"),

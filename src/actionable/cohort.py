@@ -294,9 +294,16 @@ class Annotator:
         tumor: str | None,
         prior: tuple[str, ...],
         context: frozenset[Variant],
+        facts: tuple[tuple[str, str], ...] = (),
     ) -> tuple[str, ...]:
         others = sorted((v for v in context if v != variant), key=str)
-        report = evaluate([variant, *others], tumor=tumor, rules=self.engine, prior_therapies=prior)
+        report = evaluate(
+            [variant, *others],
+            tumor=tumor,
+            rules=self.engine,
+            prior_therapies=prior,
+            facts=dict(facts) or None,
+        )
         recs = [r for r in report.recommendations if variant in r.variants]
         return oncokb_columns(recs)
 
@@ -339,7 +346,9 @@ class Annotator:
             key in self.context_rule_keys for key in partitions_for_variant(variant)
         ):
             context = frozenset(self.context.get(sample, ()))
-        cols = self._memo(variant, tumor, prior, context)
+        record = self.clinical.get(sample) if sample else None
+        facts = record.facts if record is not None and not record.error else ()
+        cols = self._memo(variant, tumor, prior, context, facts)
         if note:
             cols = (*cols[:-1], _clean(note))
         return cols
@@ -962,14 +971,23 @@ def read_variant_files(
         yield from read_fusions(path)
 
 
-def _evaluate_patient(
-    args: tuple[
-        str, tuple[Variant, ...], str | None, tuple[str, ...], str | None, tuple[str, ...] | None
-    ],
-) -> tuple[str, Report]:
-    sample, variants, tumor, prior, rules, sources = args
+_Task = tuple[
+    str,
+    tuple[Variant, ...],
+    str | None,
+    tuple[str, ...],
+    str | None,
+    tuple[str, ...] | None,
+    tuple[tuple[str, str], ...],
+]
+
+
+def _evaluate_patient(args: _Task) -> tuple[str, Report]:
+    sample, variants, tumor, prior, rules, sources, facts = args
     engine = _engine(rules, sources)
-    return sample, evaluate(list(variants), tumor=tumor, rules=engine, prior_therapies=prior)
+    return sample, evaluate(
+        list(variants), tumor=tumor, rules=engine, prior_therapies=prior, facts=dict(facts) or None
+    )
 
 
 def screen(
@@ -1067,6 +1085,7 @@ def screen(
                 row.prior_therapies,
                 rules_arg,
                 source_arg,
+                row.facts if not row.error else (),
             )
         )
     reports: dict[str, Report] = {}
@@ -1075,9 +1094,13 @@ def screen(
             reports.update(pool.map(_evaluate_patient, tasks))
     else:
         engine = _engine(rules, sources)
-        for sample, listed, tumor, prior, _, _ in tasks:
+        for sample, listed, tumor, prior, _, _, facts in tasks:
             reports[sample] = evaluate(
-                list(listed), tumor=tumor, rules=engine, prior_therapies=prior
+                list(listed),
+                tumor=tumor,
+                rules=engine,
+                prior_therapies=prior,
+                facts=dict(facts) or None,
             )
 
     patients: dict[str, Patient] = {}

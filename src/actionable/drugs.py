@@ -21,7 +21,15 @@ import yaml
 from ._resources import knowledgebase_dir
 from .models import Frozen
 
-__all__ = ["Drug", "all_drugs", "get_drug", "parse_therapies", "reload", "resolve_drug"]
+__all__ = [
+    "Drug",
+    "all_drugs",
+    "get_drug",
+    "parse_therapies",
+    "partner_role",
+    "reload",
+    "resolve_drug",
+]
 
 
 class Drug(Frozen):
@@ -143,6 +151,35 @@ def _regimens() -> dict[str, tuple[str, ...]]:
     return {_key(k): tuple(v) for k, v in (data.get("regimens") or {}).items()}
 
 
+@cache
+def _roles() -> dict[str, tuple[str, frozenset[str]]]:
+    path = knowledgebase_dir() / "drug_roles.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out: dict[str, tuple[str, frozenset[str]]] = {}
+    for role, entry in (data.get("roles") or {}).items():
+        for name in entry.get("classes", ()):
+            out[name] = (role, frozenset(entry.get("directed_by", ())))
+    return out
+
+
+def partner_role(drug: str, target: str | None = None) -> str | None:
+    """The partner role of a drug in a combination for a rule on ``target`` (a gene or
+    biomarker), or ``None`` when the drug is directed at the biomarker
+    (``knowledgebase/drug_roles.yaml``).
+
+    >>> from actionable.drugs import partner_role
+    >>> partner_role("enzalutamide", "BRCA2"), partner_role("talazoparib", "BRCA2")
+    ('androgen-axis therapy', None)
+    >>> partner_role("cetuximab", "BRAF"), partner_role("cetuximab", "EGFR")
+    ('anti-EGFR antibody', None)
+    """
+    drug_class = _table()[0][resolve_drug(drug)].drug_class
+    found = _roles().get(drug_class or "")
+    if found is None or (target is not None and target in found[1]):
+        return None
+    return found[0]
+
+
 def reload() -> None:
     """Forget the loaded vocabulary, so the next lookup reads the files again (after an
     importer wrote ``knowledgebase/drugs_civic.yaml``, for example).
@@ -154,3 +191,4 @@ def reload() -> None:
     """
     _table.cache_clear()
     _regimens.cache_clear()
+    _roles.cache_clear()

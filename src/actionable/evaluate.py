@@ -140,11 +140,12 @@ def evaluate(
     options = Options(
         thresholds=dict(thresholds or {}),
         max_level=max_level,
-        prior_therapies=drugs.parse_therapies(prior_therapies),
+        # Prior therapies given either way (argument or facts) count alike.
+        prior_therapies=drugs.parse_therapies([*prior_therapies, *patient.prior_therapies]),
         facts=patient,
     )
     hits = engine.match_indices(parsed)
-    recommendations, unmatched, warnings = resolve(
+    recommendations, unmatched, warnings, contraindicated = resolve(
         _index(engine), hits, parsed, resolved_tumor, options
     )
     version, date = kb_version()
@@ -155,6 +156,7 @@ def evaluate(
         unmatched=tuple(unmatched),
         warnings=(*unreadable, *warnings),
         facts=patient,
+        contraindicated=tuple(contraindicated),
         kb_version=version,
         kb_date=date,
     )

@@ -473,6 +473,11 @@ class Report(Frozen):
                 lines.extend(f"       - {sentence}" for sentence in rec.rationale)
         else:
             lines.append("Recommendations: none")
+        if self.contraindicated:
+            lines.append("Contraindicated by this patient's resistance (not options):")
+            for rec in self.contraindicated:
+                lines.append(f"  - {rec}  [rule {rec.rule_id}]")
+                lines.extend(f"       - {sentence}" for sentence in rec.conflicts)
         if self.unmatched:
             lines.append("Without a targeted therapy:")
             lines.extend(f"  - {u.reason}" for u in self.unmatched)

@@ -2,22 +2,25 @@
 
 The engine says which alteration patterns each variant matched. This module
 decides what that means for the patient: tumor context (with OncoKB-style
-propagation to level 3B), ``excluding``/``requires``/``excludes``, biomarker
-thresholds, origin, prior therapies, merging of rules that recommend the same
-therapy, conflicts between sensitivity and resistance, ranking, AMP tiers, and a
-rationale sentence for every step.
+propagation to level 3B of the biomarker-directed drugs only),
+``excluding``/``requires``/``excludes``, conditions on patient facts (HER2, HR,
+PD-L1...), biomarker thresholds, origin, prior therapies, merging of rules that
+recommend the same therapy, resistance in the same patient that withholds a
+therapy, conflicts, ranking, AMP tiers, and a rationale sentence for every step.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
 import yaml
 
+from . import facts as patient_facts
 from . import tumors
 from ._resources import knowledgebase_dir
 from .models import (
@@ -33,7 +36,7 @@ from .models import (
     Variant,
     trusted,
 )
-from .rules import Pattern, Rule, gene_role
+from .rules import Pattern, Rule, drug_classes, gene_role
 
 __all__ = ["Candidate", "Options", "RuleIndex", "build_index", "level_rank", "resolve"]
 
@@ -51,6 +54,7 @@ def _levels() -> dict[str, dict[str, Any]]:
     return {str(k): v for k, v in data["levels"].items()}
 
 
+@cache
 def level_rank(level: str) -> int:
     """Rank of a level for ordering; lower is stronger (``1`` and ``R1`` rank first).
 
@@ -89,6 +93,12 @@ class Candidate:
     partners: tuple[int, ...]
     """Indices of the variants that satisfied ``requires``."""
     sentences: list[str]
+    drugs: tuple[str, ...] = ()
+    """The drugs offered: the rule's therapy, or its directed drugs off-label."""
+    unknown: tuple[str, ...] = ()
+    """Conditions on patient facts that were not given (``HR-positive``)."""
+    drug_key: frozenset[str] = frozenset()
+    """``drugs`` as a set, built once."""
 
 
 @lru_cache(maxsize=8192)
@@ -98,6 +108,10 @@ def _drug_set(therapy: tuple[str, ...]) -> frozenset[str]:
 
 def _therapy_key(rule: Rule) -> frozenset[str]:
     return _drug_set(rule.therapy)
+
+
+def _offered(c: Candidate) -> frozenset[str]:
+    return c.drug_key
 
 
 def _describe_pattern(variant: Variant, rule: Rule, pattern: Pattern) -> str:
@@ -170,6 +184,7 @@ def _may_propagate(rule: Rule) -> bool:
         rule.effect == "sensitivity"
         and rule.level in _PROPAGATING
         and rule.source == "curated"
+        and bool(rule.propagate)
         and _names_tumors(rule.tumor.include)
     )
 
@@ -230,6 +245,10 @@ class RuleIndex:
     contexts: tuple[TumorContext, ...] = ()
     """The distinct tumor contexts of the rules; a tumor is matched once per context."""
     context_of: Mapping[str, int] = field(default_factory=dict)
+    rules: Mapping[str, Rule] = field(default_factory=dict)
+    standing: Mapping[str, tuple[int, int, bool]] = field(default_factory=dict)
+    """Per rule id: its position in the rule files, the year of its newest approval
+    (or evidence), and whether its line of therapy comes after another treatment."""
 
 
 def build_index(patterns: Sequence[Pattern], rules: Iterable[Rule]) -> RuleIndex:
@@ -274,11 +293,36 @@ def build_index(patterns: Sequence[Pattern], rules: Iterable[Rule]) -> RuleIndex
         order=tuple((p.granularity != "exact", p.text) for p in patterns),
         contexts=tuple(contexts),
         context_of=context_of,
+        rules={r.id: r for r in by_rule},
+        standing={r.id: (n, _year(r), _later_line(r.line)) for n, r in enumerate(by_rule)},
         sentences={
             r.id: (r.summary.strip(), "evidence: " + "; ".join(str(c) for c in r.evidence))
             for r in by_rule
         },
     )
+
+
+_LATER_LINE_RE = re.compile(
+    r"\b(?:after|following|previously treated|progress\w*|relapsed|refractory|prior|"
+    r"second[- ]line|subsequent|recurrence)\b",
+    re.IGNORECASE,
+)
+
+
+def _later_line(line: str | None) -> bool:
+    """Whether a rule's line of therapy needs an earlier treatment ("after progression
+    on..."); "first line" wins when both are said."""
+    if not line or "first line" in line.lower() or "first-line" in line.lower():
+        return False
+    return _LATER_LINE_RE.search(line) is not None
+
+
+def _year(rule: Rule) -> int:
+    """The year of the rule's newest FDA label (its approval), else of its newest
+    dated evidence; 0 when none is dated."""
+    labels = [c.year for c in rule.evidence if c.fda and c.year]
+    dated = labels or [c.year for c in rule.evidence if c.year]
+    return max(dated, default=0)
 
 
 class _Blocked:
@@ -317,9 +361,10 @@ def resolve(
     variants: Sequence[Variant],
     tumor: TumorType | None,
     options: Options,
-) -> tuple[list[Recommendation], list[Unmatched], list[str]]:
+) -> tuple[list[Recommendation], list[Unmatched], list[str], list[Recommendation]]:
     """Turn pattern hits (pattern positions per variant) into recommendations,
-    unmatched variants and warnings."""
+    unmatched variants, warnings, and the sensitivity recommendations withheld because
+    the patient's own alterations predict resistance to them."""
     warnings: list[str] = []
     # Which variants matched a pattern: used for requires/excludes/excluding.
     matched_by: dict[int, set[int]] = defaultdict(set)
@@ -329,8 +374,8 @@ def resolve(
 
     candidates: list[Candidate] = []
     blocked = _Blocked()
-    # (variant, therapy) pairs whose rule explicitly excludes this tumor.
-    exclusions: dict[tuple[int, frozenset[str]], str] = {}
+    # Per variant: drugs (or drug classes) that rules for this tumor rule out, and why.
+    exclusions: dict[int, list[_Exclusion]] = defaultdict(list)
     context = _Context(
         index,
         matched_by,
@@ -364,18 +409,24 @@ def resolve(
                         candidates.append(candidate)
 
     candidates = _drop_contradicted_propagation(candidates, blocked, exclusions)
-    recommendations = _merge(index.sentences, candidates, variants, tumor, options)
+    recommendations = _merge(index, candidates, variants, tumor, options)
+    recommendations, contraindicated = _withhold(index, recommendations)
+    recommendations, support = _join_alterations(index, recommendations)
     recommendations = _mark_conflicts(recommendations)
     if options.max_level is not None:
         limit = level_rank(options.max_level)
         recommendations = [r for r in recommendations if level_rank(r.level) <= limit]
-    recommendations.sort(key=_rank_key)
+        contraindicated = [r for r in contraindicated if level_rank(r.level) <= limit]
+    order = _ranking(index, options, support)
+    recommendations.sort(key=order)
+    contraindicated.sort(key=order)
 
-    covered = {i for i, v in enumerate(variants) for r in recommendations if r.variant is v}
+    covered = {id(v) for r in (*recommendations, *contraindicated) for v in r.variants}
+    covered.update(id(r.variant) for r in (*recommendations, *contraindicated))
     unmatched = [
         Unmatched(variant=v, reason=_unmatched_reason(v, blocked.describe(i)))
         for i, v in enumerate(variants)
-        if i not in covered
+        if id(v) not in covered
     ]
     if tumor is not None and blocked.more_specific:
         codes = ", ".join(blocked.more_specific)
@@ -388,7 +439,23 @@ def resolve(
             "tumor type unknown: only rules that apply to any tumor were used; "
             "give the tumor type for tumor-specific recommendations"
         )
-    return recommendations, unmatched, warnings
+    return recommendations, unmatched, warnings, contraindicated
+
+
+@dataclass(frozen=True)
+class _Exclusion:
+    """Drugs a rule for this tumor rules out for one variant: they may not come back
+    as an off-label offer from another tumor type."""
+
+    drugs: frozenset[str]
+    classes: frozenset[str]
+    """Drug classes ruled out too (the label's population excludes the patient)."""
+    reason: str
+
+    def hits(self, drugs: frozenset[str]) -> bool:
+        return bool(drugs & self.drugs) or bool(
+            self.classes and drug_classes(tuple(sorted(drugs))) & self.classes
+        )
 
 
 @dataclass(frozen=True)
@@ -401,7 +468,7 @@ class _Context:
     tumor: TumorType | None
     options: Options
     blocked: _Blocked
-    exclusions: dict[tuple[int, frozenset[str]], str]
+    exclusions: dict[int, list[_Exclusion]]
     hits: Sequence[frozenset[int]] = ()
     tumor_matches: dict[int, TumorMatch] = field(default_factory=dict)
 
@@ -419,6 +486,39 @@ class _Context:
         return sorted({i for p in entry for i in self.matched_by.get(p, ())})
 
 
+_HER2_POSITIVE_KINDS = frozenset({"amplification", "overexpression"})
+
+
+def _conditions(ctx: _Context, rule: Rule) -> str | tuple[list[str], tuple[str, ...]]:
+    """Check a rule's conditions on patient facts: the sentence of the first one the
+    patient contradicts, or the sentences of those met and the conditions not given.
+
+    An ERBB2 amplification or overexpression among the patient's alterations is HER2-
+    positive disease whatever the facts say: it contradicts a HER2-negative (low,
+    ultralow, zero) condition."""
+    met: list[str] = []
+    unknown: list[str] = []
+    for condition in rule.conditions:
+        if condition.key == "HER2" and condition.expected != "positive":
+            erbb2 = next(
+                (v for v in ctx.variants if v.gene == "ERBB2" and v.kind in _HER2_POSITIVE_KINDS),
+                None,
+            )
+            if erbb2 is not None:
+                return (
+                    f"requires {condition} disease: {erbb2} is reported (HER2-positive "
+                    "disease), so it does not apply"
+                )
+        result = patient_facts.check(condition, ctx.options.facts)
+        if result.state == "contradicted":
+            return result.sentence
+        if result.state == "met":
+            met.append(result.sentence)
+        else:
+            unknown.append(str(condition))
+    return met, tuple(unknown)
+
+
 def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candidate | None:
     blocked = ctx.blocked
     # The tumor first: most rules behind a common alteration belong to other tumor
@@ -426,8 +526,12 @@ def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candid
     tumor_match, off_label = _tumor_step(rule, ctx.tumor, pattern, ctx.tumor_match(rule))
     if not tumor_match.matched and not off_label:
         if tumor_match.excluded_by:
-            ctx.exclusions[(index, _therapy_key(rule))] = (
-                f"rule {rule.id} excludes {tumor_match.excluded_by}"
+            ctx.exclusions[index].append(
+                _Exclusion(
+                    _drug_set(rule.directed),
+                    frozenset(),
+                    f"rule {rule.id} excludes {tumor_match.excluded_by}",
+                )
             )
             blocked.add(
                 index,
@@ -477,6 +581,32 @@ def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candid
             )
             return None
         notes.append(f"the rule requires no {spec[0]}: none reported; confirm the gene was tested")
+    unknown: tuple[str, ...] = ()
+    if rule.conditions:
+        checked = _conditions(ctx, rule)
+        if isinstance(checked, str):
+            if not off_label:
+                # The label's population excludes this patient (gBRCA breast cancer that
+                # is HER2-positive): no drug of the same class comes back off-label.
+                ctx.exclusions[index].append(
+                    _Exclusion(
+                        _drug_set(rule.directed),
+                        drug_classes(rule.directed),
+                        f"rule {rule.id} for this tumor {checked.split(':')[0]}",
+                    )
+                )
+            blocked.add(
+                index,
+                f"rule {rule.id} ({rule.therapy_name}, level {rule.level}) does not apply: "
+                + checked,
+            )
+            return None
+        met, unknown = checked
+        notes.extend(met)
+        if off_label:
+            # The label's population (HR-positive breast cancer) is stated with the
+            # evidence; it is not a condition to confirm in another tumor type.
+            unknown = ()
     level = "3B" if off_label else rule.level
     return Candidate(
         rule=rule,
@@ -487,47 +617,72 @@ def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candid
         off_label=off_label,
         partners=tuple(dict.fromkeys(partners)),
         sentences=notes,
+        drugs=rule.propagate if off_label else rule.therapy,
+        unknown=unknown,
+        drug_key=_drug_set(rule.propagate if off_label else rule.therapy),
     )
 
 
 def _drop_contradicted_propagation(
     candidates: list[Candidate],
     blocked: _Blocked,
-    exclusions: Mapping[tuple[int, frozenset[str]], str],
+    exclusions: Mapping[int, list[_Exclusion]],
 ) -> list[Candidate]:
     """Off-label 3B offers must not contradict or repeat what is known for this tumor.
 
-    A rule for the same therapy that explicitly excludes the tumor, or an on-label rule
-    predicting resistance to one of its drugs, outweighs an extrapolation from another
-    tumor type (the reason is kept for the report). An offer whose drugs are all part
-    of an on-label sensitivity recommendation for the same variant adds nothing
-    (dabrafenib alone from melanoma next to dabrafenib + trametinib level 1).
+    A partner-stripped offer whose drugs travel in a fuller off-label regimen for the
+    same variant is dropped too. A rule that explicitly excludes the tumor for one of
+    the offered drugs, or an
+    on-label rule predicting resistance of the same alteration to one of them,
+    outweighs an extrapolation from another tumor type (the reason is kept for the
+    report). An offer whose drugs are all part of an on-label sensitivity
+    recommendation for the same variant adds nothing (dabrafenib alone from melanoma
+    next to dabrafenib + trametinib level 1).
     """
-    on_label = [c for c in candidates if not c.off_label]
+    if not any(c.off_label for c in candidates):
+        return candidates
+    # Per variant: the drug sets of on-label resistance and sensitivity, and of the
+    # off-label offers, built once (a patient has a few hundred candidates at most).
+    resistant: dict[int, list[tuple[frozenset[str], str]]] = defaultdict(list)
+    sensitive: dict[int, list[frozenset[str]]] = defaultdict(list)
+    offered: dict[int, list[frozenset[str]]] = defaultdict(list)
+    for c in candidates:
+        if c.off_label:
+            offered[c.variant_index].append(_offered(c))
+        elif c.rule.effect == "resistance":
+            resistant[c.variant_index].append((_offered(c), c.rule.id))
+        else:
+            sensitive[c.variant_index].append(_offered(c))
     kept: list[Candidate] = []
     for c in candidates:
         if not c.off_label:
             kept.append(c)
             continue
-        drugs = _therapy_key(c.rule)
-        why = exclusions.get((c.variant_index, drugs))
-        for other in on_label:
-            if other.variant_index != c.variant_index:
-                continue
-            if other.rule.effect == "resistance" and drugs & _therapy_key(other.rule):
-                why = why or f"rule {other.rule.id} predicts resistance in this tumor"
+        number = c.variant_index
+        drugs = _offered(c)
+        why = next((e.reason for e in exclusions.get(number, ()) if e.hits(drugs)), None)
+        if why is None:
+            why = next(
+                (
+                    f"rule {rule_id} predicts resistance in this tumor"
+                    for resisted, rule_id in resistant.get(number, ())
+                    if drugs & resisted
+                ),
+                None,
+            )
         if why:
             blocked.add(
-                c.variant_index,
-                f"{c.rule.therapy_name} is not offered off-label from rule {c.rule.id}: {why}",
+                number,
+                f"{' + '.join(c.drugs)} is not offered off-label from rule {c.rule.id}: {why}",
             )
             continue
-        if any(
-            other.variant_index == c.variant_index
-            and other.rule.effect == "sensitivity"
-            and drugs <= _therapy_key(other.rule)
-            for other in on_label
+        if any(drugs <= other for other in sensitive.get(number, ())):
+            continue
+        if len(c.drugs) < len(c.rule.therapy) and any(
+            drugs < other for other in offered.get(number, ())
         ):
+            # Encorafenib stripped of cetuximab adds nothing next to encorafenib +
+            # binimetinib offered whole from melanoma.
             continue
         kept.append(c)
     return kept
@@ -548,15 +703,25 @@ def _names_tumors(include: tuple[str, ...]) -> bool:
     return not (set(include) & _GROUPS)
 
 
-def _candidate_order(c: Candidate) -> tuple[int, int, int, int, str]:
-    # Curated before imported, then the stronger level, tumor-specific first.
-    return (
-        c.rule.source != "curated",
-        level_rank(c.level),
-        c.off_label,
-        not _specific(c.rule),
-        c.rule.id,
-    )
+def _candidate_order(index: RuleIndex) -> Callable[[Candidate], tuple[int, ...]]:
+    def key(c: Candidate) -> tuple[int, ...]:
+        position, year, _later = index.standing.get(c.rule.id, (0, 0, False))
+        # Curated before imported, then the stronger level, on-label and tumor-specific
+        # first, conditions met first; among equals the strongest original level, the
+        # newest approval, then the curators' order in the rule files.
+        return (
+            c.rule.source != "curated",
+            level_rank(c.level),
+            c.off_label,
+            not _specific(c.rule),
+            bool(c.unknown),
+            level_rank(c.rule.level),
+            len(c.drugs) < len(c.rule.therapy),
+            -year,
+            position,
+        )
+
+    return key
 
 
 def _escat(level: str, off_label: bool, tumor_specific: bool) -> str | None:
@@ -585,11 +750,11 @@ def _curated_precedence(
     curated_effects: dict[tuple[int, frozenset[str]], set[str]] = defaultdict(set)
     for c in candidates:
         if c.rule.source == "curated" and not c.off_label:
-            curated_effects[(c.variant_index, _therapy_key(c.rule))].add(c.rule.effect)
+            curated_effects[(c.variant_index, _offered(c))].add(c.rule.effect)
     kept: list[Candidate] = []
     notes: dict[tuple[int, frozenset[str]], list[str]] = defaultdict(list)
     for c in candidates:
-        key = (c.variant_index, _therapy_key(c.rule))
+        key = (c.variant_index, _offered(c))
         effects = curated_effects.get(key)
         if c.rule.source != "curated" and effects and c.rule.effect not in effects:
             notes[key].append(
@@ -601,35 +766,69 @@ def _curated_precedence(
     return kept, notes
 
 
+_LEVEL_WORDS = {
+    "1": "FDA-approved",
+    "2": "recommended by guidelines",
+    "3A": "supported by clinical evidence",
+}
+
+
+def _off_label_sentence(rule: Rule, drugs: tuple[str, ...], tumor: TumorType | None) -> str:
+    """What the evidence for an off-label offer is, in one sentence."""
+    where = ", ".join(f"{tumors.get_tumor(c).name} ({c})" for c in rule.tumor.include)
+    population = (
+        f" for {', '.join(str(c) for c in rule.conditions)} disease" if rule.conditions else ""
+    )
+    offered = " + ".join(drugs)
+    here = f"{tumor.name} ({tumor.code})" if tumor is not None else "this tumor"
+    text = (
+        f"{rule.therapy_name} is {_LEVEL_WORDS.get(rule.level, 'supported')} in {where}"
+        f"{population} (level {rule.level}); {offered} is offered as 3B for {here}: "
+        "off-label use in another solid tumor type"
+    )
+    left = [d for d in rule.therapy if d not in drugs]
+    if left:
+        text += f", without {' + '.join(left)}, whose use belongs to that indication"
+    return text
+
+
 def _merge(
-    texts: Mapping[str, tuple[str, str]],
+    index: RuleIndex,
     candidates: Sequence[Candidate],
     variants: Sequence[Variant],
     tumor: TumorType | None,
     options: Options,
 ) -> list[Recommendation]:
+    texts = index.sentences
     candidates, overruled = _curated_precedence(candidates)
     groups: dict[tuple[int, frozenset[str], str], list[Candidate]] = defaultdict(list)
     for c in candidates:
-        groups[(c.variant_index, _therapy_key(c.rule), c.rule.effect)].append(c)
+        groups[(c.variant_index, _offered(c), c.rule.effect)].append(c)
+    order = _candidate_order(index)
     out: list[Recommendation] = []
-    for (index, _drugs, effect), members in groups.items():
-        members.sort(key=_candidate_order)
+    for (number, drugs, effect), members in groups.items():
+        if len(members) > 1:
+            members.sort(key=order)
         best = members[0]
         rule = best.rule
-        variant = variants[index]
-        sentences = [_describe_pattern(variant, rule, best.pattern)]
-        if best.tumor_match is not None:
-            sentences.extend(best.tumor_match.reasons)
-        if best.off_label:
+        variant = variants[number]
+        sentences: list[str] = []
+        conditions: tuple[str, ...] = ()
+        if best.unknown:
+            # The first thing a reader sees: what must be confirmed before use.
             sentences.append(
-                f"the rule is curated for {', '.join(rule.tumor.include)} at level {rule.level}; "
-                f"offered here at level 3B as off-label use in another solid tumor type"
+                f"requires {', '.join(best.unknown)} disease: not given; confirm before use"
             )
+            conditions = tuple(f"requires {c} disease: not given" for c in best.unknown)
+        sentences.append(_describe_pattern(variant, rule, best.pattern))
+        if best.off_label:
+            sentences.append(_off_label_sentence(rule, best.drugs, tumor))
+        elif best.tumor_match is not None:
+            sentences.extend(best.tumor_match.reasons)
         sentences.extend(best.sentences)
         sentences.append(f"level {best.level}: {level_description(best.level)}")
         sentences.extend(texts[rule.id])
-        sentences.extend(overruled.get((index, _drugs), ()))
+        sentences.extend(overruled.get((number, drugs), ()))
         supporting: list[str] = []
         for other in members[1:]:
             # Off-label echoes of rules from other tumor types add nothing when the
@@ -647,13 +846,22 @@ def _merge(
             # stays readable and the full list stays in supporting_rules.
             rest = supporting[_SUPPORTING_SHOWN:]
             sentences.append(f"also supported by {len(rest)} more rules: {', '.join(rest)}")
-        drugs = _drug_set(rule.therapy)
-        previously = bool(options.prior_therapies) and drugs <= options.prior_therapies
-        if previously:
-            sentences.append(f"the patient has already received {rule.therapy_name}")
-        elif options.prior_therapies & drugs:
-            given = ", ".join(sorted(options.prior_therapies & drugs))
-            sentences.append(f"the patient has already received {given}")
+        previously = False
+        if options.prior_therapies and effect == "sensitivity":
+            given = options.prior_therapies & drugs
+            if given:
+                # A regimen built on a drug already received (erlotinib + ramucirumab
+                # after erlotinib) is marked; a shared partner (a platinum) is only said.
+                directed = drugs if best.off_label else _drug_set(rule.directed)
+                previously = bool(given & directed)
+                sentences.append(
+                    f"the patient has already received {', '.join(sorted(given))}"
+                    + (
+                        ""
+                        if given == drugs or not previously
+                        else ", on which this regimen is built"
+                    )
+                )
         tumor_path: tuple[str, ...] = ()
         included_by = best.tumor_match.included_by if best.tumor_match else None
         if tumor is not None:
@@ -662,7 +870,7 @@ def _merge(
                 tumor_path = lineage[: lineage.index(included_by) + 1]
             else:
                 tumor_path = lineage
-        involved = (index, *[i for i in best.partners if i != index])
+        involved = (number, *[i for i in best.partners if i != number])
         # Every field below comes from validated models; skip re-validating them.
         out.append(
             trusted(
@@ -670,7 +878,7 @@ def _merge(
                 dict(
                     variant=variant,
                     variants=tuple(variants[i] for i in involved),
-                    therapy=trusted(Therapy, {"drugs": rule.therapy, "name": rule.therapy_name}),
+                    therapy=trusted(Therapy, {"drugs": best.drugs, "name": " + ".join(best.drugs)}),
                     level=best.level,
                     effect=effect,
                     tier=_tier(best.level, best.off_label),
@@ -693,6 +901,7 @@ def _merge(
                     supporting_rules=tuple(supporting),
                     previously_received=previously,
                     conflicts=(),
+                    conditions=conditions,
                 ),
             )
         )
@@ -709,6 +918,186 @@ def _unique_citations(members: Sequence[Candidate]) -> tuple[Citation, ...]:
         for c in member.rule.evidence:
             seen.setdefault((c.pmid, c.fda, c.guideline, c.doi, c.url, c.abstract, c.civic), c)
     return tuple(seen.values())
+
+
+def _directed(index: RuleIndex, rec: Recommendation) -> frozenset[str]:
+    """The drugs of a recommendation that carry its effect against the biomarker."""
+    rule = index.rules.get(rec.rule_id)
+    if rec.match.off_label or rule is None:
+        return _drug_set(rec.therapy.drugs)
+    return _drug_set(rule.directed)
+
+
+def _set(rec: Recommendation, **values: object) -> None:
+    # Recommendations are built by this module and not yet shared: completing them in
+    # place avoids rebuilding frozen models on the hot path.
+    rec.__dict__.update(values)
+
+
+def _withhold(
+    index: RuleIndex, recommendations: list[Recommendation]
+) -> tuple[list[Recommendation], list[Recommendation]]:
+    """Resistance in the same patient wins over sensitivity.
+
+    A curated resistance recommendation (R1/R2, in this tumor) against a drug (or a
+    combination) withholds every sensitivity recommendation containing it (all of it):
+    the recommendation leaves the options for the contraindicated list, and both
+    rationales name both rules. One exception keeps a regimen: the resisted drug is a *partner* of the regimen (not a
+    drug directed at the biomarker) and the resistance is predicted by the very
+    alteration the regimen was designed and tested for. BRAF V600E predicts resistance
+    to cetuximab alone in colorectal cancer, which is why encorafenib + cetuximab exists;
+    KRAS G12C predicts resistance to panitumumab alone, and sotorasib + panitumumab was
+    tested in KRAS G12C colorectal cancer. A second alteration that predicts resistance
+    to the partner (a KRAS mutation next to BRAF V600E) was not part of that evidence
+    and withholds the regimen.
+    """
+    resistant = [r for r in recommendations if r.effect == "resistance" and r.source == "curated"]
+    if not resistant:
+        return recommendations, []
+    by_drug: dict[str, list[Recommendation]] = defaultdict(list)
+    for r in resistant:
+        for drug in r.therapy.drugs:
+            by_drug[drug].append(r)
+    options: list[Recommendation] = []
+    withheld: list[Recommendation] = []
+    held_by: dict[int, list[str]] = defaultdict(list)
+    used_by: dict[int, list[str]] = defaultdict(list)
+    for s in recommendations:
+        if s.effect != "sensitivity":
+            options.append(s)
+            continue
+        against: list[tuple[str, Recommendation]] = []
+        premise: list[tuple[str, Recommendation]] = []
+        directed: frozenset[str] | None = None
+        drugs = _drug_set(s.therapy.drugs)
+        seen: set[int] = set()
+        for drug in s.therapy.drugs:
+            for r in by_drug.get(drug, ()):
+                resisted = _drug_set(r.therapy.drugs)
+                # Resistance to a combination is resistance to that combination: R2 for
+                # encorafenib + binimetinib in colorectal cancer says nothing against
+                # encorafenib + cetuximab. Only an option holding every drug of the
+                # resisted therapy is affected.
+                if id(r) in seen or not resisted <= drugs:
+                    continue
+                seen.add(id(r))
+                if directed is None:
+                    directed = _directed(index, s)
+                if resisted.isdisjoint(directed) and r.variant in s.variants:
+                    premise.append((r.therapy.name, r))
+                else:
+                    against.append((r.therapy.name, r))
+        if against:
+            notes = tuple(
+                f"withheld: {r.variant} predicts resistance to {drug} (level {r.level}, rule "
+                f"{r.rule_id}); {s.therapy.name} (level {s.level} for {s.variant}, rule "
+                f"{s.rule_id}) is not an option for this patient"
+                for drug, r in against
+            )
+            _set(s, rationale=notes + s.rationale, conflicts=s.conflicts + notes)
+            withheld.append(s)
+            for drug, r in against:
+                held_by[id(r)].append(
+                    f"withholds {s.therapy.name} (level {s.level} for {s.variant}, rule "
+                    f"{s.rule_id}): this patient's {r.variant} predicts resistance to {drug}"
+                )
+            continue
+        if premise:
+            assert directed is not None
+            names = " + ".join(d for d in s.therapy.drugs if d in directed)
+            notes = tuple(
+                f"{r.variant} predicts resistance to {drug} given without {names} (level "
+                f"{r.level}, rule {r.rule_id}); here {drug} is given with {names}, as in the "
+                f"evidence for {s.variant}, so the regimen stays an option"
+                for drug, r in premise
+            )
+            _set(s, rationale=s.rationale + notes)
+            for drug, r in premise:
+                used_by[id(r)].append(
+                    f"{drug} is used for {s.variant} only together with {names} "
+                    f"({s.therapy.name}, level {s.level}, rule {s.rule_id}); this resistance "
+                    f"applies to {drug} without it"
+                )
+        options.append(s)
+    for r in resistant:
+        extra = (*held_by.get(id(r), ()), *dict.fromkeys(used_by.get(id(r), ())))
+        if extra:
+            _set(r, rationale=r.rationale + tuple(extra))
+            if held_by.get(id(r)):
+                _set(r, conflicts=r.conflicts + tuple(held_by[id(r)]))
+    return options, withheld
+
+
+def _strength(r: Recommendation) -> tuple[int, bool, bool, bool]:
+    return (level_rank(r.level), r.match.off_label, r.source != "curated", bool(r.conditions))
+
+
+def _join_alterations(
+    index: RuleIndex, recommendations: list[Recommendation]
+) -> tuple[list[Recommendation], dict[int, int]]:
+    """One therapy is one option: when several of the patient's alterations support
+    the same therapy (lorlatinib for an ALK fusion at level 1 and for ALK G1202R at
+    level 2), the strongest recommendation takes the others in as support. Returns the
+    recommendations and, per joined recommendation (by ``id``), how many other rules
+    for other alterations support it."""
+    seen: dict[frozenset[str], Recommendation] = {}
+    dupes = False
+    for r in recommendations:
+        if r.effect != "sensitivity":
+            continue
+        key = _drug_set(r.therapy.drugs)
+        if key in seen:
+            dupes = True
+            break
+        seen[key] = r
+    if not dupes:
+        return recommendations, {}
+    support: dict[int, int] = {}
+    groups: dict[frozenset[str], list[Recommendation]] = defaultdict(list)
+    for r in recommendations:
+        if r.effect == "sensitivity":
+            groups[_drug_set(r.therapy.drugs)].append(r)
+    out: list[Recommendation] = []
+    for r in recommendations:
+        if r.effect != "sensitivity":
+            out.append(r)
+            continue
+        group = groups[_drug_set(r.therapy.drugs)]
+        if len(group) == 1:
+            out.append(r)
+            continue
+        if r is not min(group, key=_strength):
+            continue
+        rest = [o for o in sorted(group, key=_strength) if o is not r]
+        variants = tuple(dict.fromkeys((*r.variants, *(v for o in rest for v in o.variants))))
+        supporting = tuple(
+            dict.fromkeys(
+                (*r.supporting_rules, *(i for o in rest for i in (o.rule_id, *o.supporting_rules)))
+            )
+        )
+        evidence: dict[Citation, None] = dict.fromkeys(r.evidence)
+        for o in rest:
+            evidence.update(dict.fromkeys(o.evidence))
+        notes = tuple(
+            f"the same rule also applies to {o.variant}"
+            if o.rule_id == r.rule_id
+            else f"also supported for {o.variant}: rule {o.rule_id} (level {o.level}"
+            + (", off-label" if o.match.off_label else "")
+            + f"): {index.sentences[o.rule_id][0]}"
+            for o in rest
+        )
+        # One rule matching two alterations (a class rule) is one piece of evidence.
+        support[id(r)] = len({o.rule_id for o in rest} - {r.rule_id})
+        _set(
+            r,
+            variants=variants,
+            supporting_rules=supporting,
+            evidence=tuple(evidence),
+            rationale=r.rationale + notes,
+            conflicts=r.conflicts + tuple(c for o in rest for c in o.conflicts),
+        )
+        out.append(r)
+    return out, support
 
 
 def _conflicting(sensitive: Recommendation, resistant: Recommendation) -> bool:
@@ -759,15 +1148,38 @@ def _mark_conflicts(recommendations: list[Recommendation]) -> list[Recommendatio
     return out
 
 
-def _rank_key(r: Recommendation) -> tuple[int, int, int, int, int, str]:
-    return (
-        level_rank(r.level),
-        r.effect != "sensitivity",
-        r.previously_received,
-        not r.match.tumor_specific,
-        r.source != "curated",
-        r.therapy.name,
-    )
+def _ranking(
+    index: RuleIndex, options: Options, support: Mapping[int, int]
+) -> Callable[[Recommendation], tuple[int, ...]]:
+    """The order of recommendations a clinician would agree with.
+
+    By level (sensitivity before resistance at equal rank); within a level: conditions
+    on patient facts met before conditions still to confirm, no conflict before a
+    conflict, therapies not yet received first, the biomarker-specific rule before a
+    tumor-agnostic one, a therapy more of the patient's alterations support first, then
+    the current standard: a first-line regimen before one that needs an earlier
+    treatment (unless the patient has had one), the newest approval before older ones,
+    curated before imported, and last the curators' order in the rule files. Never
+    alphabetical."""
+    untreated = not options.prior_therapies and options.facts.line in (None, 1)
+
+    def key(r: Recommendation) -> tuple[int, ...]:
+        position, year, later = index.standing.get(r.rule_id, (0, 0, False))
+        return (
+            level_rank(r.level),
+            r.effect != "sensitivity",
+            bool(r.conditions),
+            bool(r.conflicts),
+            r.previously_received,
+            not r.match.tumor_specific,
+            -support.get(id(r), 0),
+            untreated and later,
+            -year,
+            r.source != "curated",
+            position,
+        )
+
+    return key
 
 
 _KIND_WORDS = {

@@ -14,7 +14,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -81,6 +81,12 @@ class RuleSpec(BaseModel):
     line: str | None = None
     origin: Literal["somatic", "germline", "any"] = "any"
     escat: str | None = None
+    propagate: bool | list[str] = Field(
+        default=True,
+        description="whether the rule may be offered at 3B in another tumor type (false), "
+        "or which of its drugs travel (a list); by default the drugs directed at the "
+        "biomarker travel and tumor-specific partners (knowledgebase/drug_roles.yaml) do not",
+    )
     summary: str = Field(min_length=10, description="one line, in our own words")
     evidence: list[Citation] = Field(min_length=1)
 
@@ -517,6 +523,11 @@ class Rule(Frozen):
     line: str | None = None
     origin: Literal["somatic", "germline", "any"] = "any"
     escat: str | None = None
+    directed: tuple[str, ...] = ()
+    """The drugs that carry the effect against the biomarker (the therapy itself when it
+    has no partner drugs); empty means all of ``therapy``."""
+    propagate: tuple[str, ...] = ()
+    """The drugs offered at 3B in another tumor type; empty: the rule does not travel."""
     summary: str
     evidence: tuple[Citation, ...]
     source: Source = "curated"
@@ -712,6 +723,7 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
             raise _fail(ctx("therapy", i), str(error)) from None
         if therapy[-1] != name:
             raise _fail(ctx("therapy", i), f"write the generic name {therapy[-1]!r}, not {name!r}")
+    directed, travels = _roles(r, therapy, gene or spec.biomarker, ctx)
     return Rule(
         id=r.id,
         gene=gene,
@@ -728,12 +740,51 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
         line=r.line,
         origin=r.origin,
         escat=r.escat,
+        directed=directed,
+        propagate=travels,
         summary=r.summary,
         evidence=tuple(r.evidence),
         source=spec.source,
         file=str(path),
         file_line=_line_of(data, ("rules", index)),
     )
+
+
+def _roles(
+    r: RuleSpec, therapy: list[str], target: str | None, ctx: Callable[..., _Ctx]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The drugs that carry the rule's effect, and those that travel off-label.
+
+    A partner (endocrine therapy, chemotherapy, enzalutamide...) belongs to the tumor
+    type of the approval: it never travels, and a regimen made only of partners does not
+    travel at all. ``propagate: [drugs]`` names the directed drugs explicitly."""
+    if isinstance(r.propagate, list):
+        named = []
+        for i, name in enumerate(r.propagate):
+            try:
+                drug = drugs.resolve_drug(name)
+            except ValueError as error:
+                raise _fail(ctx("propagate", i), str(error)) from None
+            if drug not in therapy:
+                raise _fail(
+                    ctx("propagate", i),
+                    f"{name!r} is not in the rule's therapy; list drugs of {therapy}",
+                )
+            named.append(drug)
+        return tuple(named), tuple(named)
+    directed = tuple(d for d in therapy if drugs.partner_role(d, target) is None)
+    travels = directed if r.propagate else ()
+    return (directed or tuple(therapy)), travels
+
+
+@cache
+def drug_classes(names: tuple[str, ...]) -> frozenset[str]:
+    """The classes of some drugs (``knowledgebase/drugs.yaml``).
+
+    >>> sorted(drug_classes(("olaparib", "talazoparib")))
+    ['PARP inhibitor']
+    """
+    return frozenset(c for c in (drugs.get_drug(n).drug_class for n in names) if c)
 
 
 def _rule_files(directory: Path) -> Iterator[Path]:

@@ -90,6 +90,10 @@ class ClinicalRecord:
     prior_therapies: tuple[str, ...] = ()
     treated_with: tuple[str, ...] = ()
     biomarkers: tuple[str, ...] = ()
+    facts: tuple[tuple[str, str], ...] = ()
+    """Patient facts from the ``er``, ``pr``, ``hr``, ``her2``, ``pd_l1_tps``,
+    ``pd_l1_cps`` and ``grade`` columns, as ``(name, value)`` pairs for
+    ``evaluate(..., facts=dict(record.facts))``."""
     error: str | None = None
 
 

@@ -14,9 +14,12 @@ prior therapies    ``prior_therapies``, ``prior`` (``;``-separated)
 treated with       ``treated_with``, ``treatment`` (``;``-separated regimens)
 TMB                ``tmb`` (``1.6`` or ``1.6 mut/Mb`` -> ``TMB 1.6 mut/Mb``; ``TMB-H``)
 MSI                ``msi`` (``MSS``, ``MSI-H``, ``dMMR`` ...)
+patient facts      ``er``, ``pr``, ``hr``, ``her2`` (``positive``, ``0``, ``2+/ISH-``,
+                   ``low``), ``pd_l1_tps``, ``pd_l1_cps``, ``grade``
 =================  ==========================================================
 
-TMB and MSI become biomarker report lines evaluated with the patient's variants.
+TMB and MSI become biomarker report lines evaluated with the patient's variants;
+the fact columns become ``facts`` that rules check (``HER2: negative``).
 A row whose tumor text does not resolve, whose biomarker does not parse, or whose
 sample id repeats an earlier row is returned with ``error`` set (the other rows are
 unaffected). Lines starting with ``#`` (cBioPortal clinical headers) are skipped.
@@ -34,7 +37,8 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..errors import UnknownTumorError, VariantParseError
+from ..errors import FactError, UnknownTumorError, VariantParseError
+from ..facts import from_mapping
 from ..tumors import resolve_tumor
 from ..variants import parse_variant
 from . import ClinicalRecord, _table_rows, open_text
@@ -49,7 +53,15 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "treated": ("treated_with", "treatment", "treated"),
     "tmb": ("tmb",),
     "msi": ("msi", "msi_status"),
+    "ER": ("er", "er_status"),
+    "PR": ("pr", "pr_status", "pgr"),
+    "HR": ("hr", "hr_status"),
+    "HER2": ("her2", "her2_status", "erbb2_status"),
+    "PD-L1 TPS": ("pd_l1_tps", "pdl1_tps", "tps"),
+    "PD-L1 CPS": ("pd_l1_cps", "pdl1_cps", "cps"),
+    "grade": ("grade",),
 }
+_FACT_COLUMNS = ("ER", "PR", "HR", "HER2", "PD-L1 TPS", "PD-L1 CPS", "grade")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:\s*(?:mut/mb|muts/mb|/mb))?$", re.IGNORECASE)
 
 
@@ -148,4 +160,10 @@ def _record(
             parse_variant(text)
         except VariantParseError as error:
             return ClinicalRecord(**base, tumor=code, error=str(error))  # type: ignore[arg-type]
-    return ClinicalRecord(**base, tumor=code, biomarkers=tuple(biomarkers))  # type: ignore[arg-type]
+    facts = tuple((key, get(key)) for key in _FACT_COLUMNS if get(key))
+    if facts:
+        try:
+            from_mapping(dict(facts))
+        except FactError as error:
+            return ClinicalRecord(**base, tumor=code, error=str(error))  # type: ignore[arg-type]
+    return ClinicalRecord(**base, tumor=code, biomarkers=tuple(biomarkers), facts=facts)  # type: ignore[arg-type]

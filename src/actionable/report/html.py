@@ -68,6 +68,8 @@ def _recommendation(number: int, rec: Recommendation) -> str:
         flags.append("off-label (another tumor type)")
     if rec.previously_received:
         flags.append("previously received")
+    if rec.conditions:
+        flags.append("to confirm: " + ", ".join(rec.conditions))
     if rec.conflicts:
         flags.append("conflicts: " + ", ".join(rec.conflicts))
     flag_html = f' <span class="muted">[{escape("; ".join(flags))}]</span>' if flags else ""
@@ -136,6 +138,12 @@ def render_html(item: Patient | Report, *, kb: tuple[str, str] | None = None) ->
             parts.extend(_recommendation(i, r) for i, r in enumerate(report.recommendations, 1))
         else:
             parts.append("<p>No targeted therapy at any level.</p>")
+        if report.contraindicated:
+            parts.append(
+                f"<h2>Contraindicated by this patient's resistance "
+                f"({len(report.contraindicated)})</h2>"
+            )
+            parts.extend(_recommendation(i, r) for i, r in enumerate(report.contraindicated, 1))
         parts.append("<h2>Variants without a targeted therapy</h2>")
         if report.unmatched:
             parts.append("<ul>")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..models import Report
+from ..models import Recommendation, Report
 from . import _unpack, citation_link
 
 if TYPE_CHECKING:
@@ -23,6 +23,23 @@ _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
 
 def _md(text: str) -> str:
     return " ".join(str(text).split()).translate(_SPECIAL)
+
+
+def _recommendations(recs: tuple[Recommendation, ...]) -> list[str]:
+    lines: list[str] = []
+    for number, rec in enumerate(recs, 1):
+        off = " - off-label" if rec.match.off_label else ""
+        lines.append(
+            f"{number}. **[{rec.level}]** {_md(rec.therapy.name)} ({rec.effect}) for "
+            f"{_md(', '.join(str(v) for v in rec.variants))}{off}; tier {_md(rec.tier)}; "
+            f"rule `{rec.rule_id}`"
+        )
+        lines += [f"    - {_md(s)}" for s in rec.rationale]
+        for c in rec.evidence:
+            link = citation_link(c.pmid)
+            text = _md(str(c))
+            lines.append(f"    - evidence: [{text}]({link})" if link else f"    - evidence: {text}")
+    return lines
 
 
 def render_markdown(item: Patient | Report, *, kb: tuple[str, str] | None = None) -> str:
@@ -52,22 +69,16 @@ def render_markdown(item: Patient | Report, *, kb: tuple[str, str] | None = None
         lines += ["## Variants", ""]
         lines += [f"- {_md(str(v))} ({_md(v.kind)})" for v in report.variants] or ["- none"]
         lines += ["", f"## Recommendations ({len(report.recommendations)})", ""]
-        for number, rec in enumerate(report.recommendations, 1):
-            off = " - off-label" if rec.match.off_label else ""
-            lines.append(
-                f"{number}. **[{rec.level}]** {_md(rec.therapy.name)} ({rec.effect}) for "
-                f"{_md(', '.join(str(v) for v in rec.variants))}{off}; tier {_md(rec.tier)}; "
-                f"rule `{rec.rule_id}`"
-            )
-            lines += [f"    - {_md(s)}" for s in rec.rationale]
-            for c in rec.evidence:
-                link = citation_link(c.pmid)
-                text = _md(str(c))
-                lines.append(
-                    f"    - evidence: [{text}]({link})" if link else f"    - evidence: {text}"
-                )
+        lines += _recommendations(report.recommendations)
         if not report.recommendations:
             lines.append("No targeted therapy at any level.")
+        if report.contraindicated:
+            lines += [
+                "",
+                f"## Contraindicated by this patient's resistance ({len(report.contraindicated)})",
+                "",
+            ]
+            lines += _recommendations(report.contraindicated)
         lines += ["", "## Variants without a targeted therapy", ""]
         lines += [f"- **{_md(str(u.variant))}**: {_md(u.reason)}" for u in report.unmatched] or [
             "- none"
