@@ -940,16 +940,16 @@ def _withhold(
     """Resistance in the same patient wins over sensitivity.
 
     A curated resistance recommendation (R1/R2, in this tumor) against a drug (or a
-    combination) withholds every sensitivity recommendation containing it (all of it):
-    the recommendation leaves the options for the contraindicated list, and both
-    rationales name both rules. One exception keeps a regimen: the resisted drug is a
-    *partner* of the regimen (not a drug directed at the biomarker) and the resistance is predicted by the very
-    alteration the regimen was designed and tested for. BRAF V600E predicts resistance
+    combination) withholds every sensitivity recommendation containing it (all of it): the
+    recommendation leaves the options for the contraindicated list, and both rationales name
+    both rules. One exception keeps a regimen: the resisted drug is a *partner* of the
+    regimen (not a drug directed at the biomarker) and the resistance is predicted by the
+    very alteration the regimen was designed and tested for. BRAF V600E predicts resistance
     to cetuximab alone in colorectal cancer, which is why encorafenib + cetuximab exists;
     KRAS G12C predicts resistance to panitumumab alone, and sotorasib + panitumumab was
-    tested in KRAS G12C colorectal cancer. A second alteration that predicts resistance
-    to the partner (a KRAS mutation next to BRAF V600E) was not part of that evidence
-    and withholds the regimen.
+    tested in KRAS G12C colorectal cancer. A second alteration that predicts resistance to
+    the partner (a KRAS mutation next to BRAF V600E) was not part of that evidence and
+    withholds the regimen.
     """
     resistant = [r for r in recommendations if r.effect == "resistance" and r.source == "curated"]
     if not resistant:
