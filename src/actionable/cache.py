@@ -25,7 +25,7 @@ __all__ = ["cache_dir", "clear", "load_compiled"]
 
 _lock = threading.Lock()
 _memory: dict[tuple[str, tuple[str, ...] | None, str], tuple[Any, Any]] = {}
-_FORMAT = 1
+_FORMAT = 2  # 2: Pattern.before and Pattern.not_alterations
 
 
 def cache_dir() -> Path:

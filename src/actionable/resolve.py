@@ -33,6 +33,7 @@ from .models import (
     Variant,
     trusted,
 )
+from .oncogenicity import describe as describe_variant
 from .rules import Pattern, Rule, gene_role
 
 __all__ = ["Candidate", "Options", "RuleIndex", "build_index", "level_rank", "resolve"]
@@ -793,6 +794,8 @@ def _unmatched_reason(variant: Variant, blocked: Iterable[str]) -> str:
         text = f"{variant}: {base}" if base else str(variant)
     elif variant.kind == "synonymous":
         text = f"{variant}: synonymous change, not expected to alter the protein"
+    elif (known := describe_variant(variant)) is not None:
+        text = f"{variant}: {known}"  # curated benign, neutral or pathogenic (oncogenicity.py)
     else:
         what = _KIND_WORDS.get(variant.kind, variant.kind.replace("_", " "))
         role = gene_role(variant.gene) if variant.gene else None

@@ -23,16 +23,18 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import drugs, facts, genes, tumors
+from . import drugs, facts, genes, oncogenicity, tumors
 from ._resources import knowledgebase_dir, rules_dir
 from .errors import RuleFileError, VariantParseError
 from .models import VARIANT_KINDS, Citation, Frozen, TumorContext, Variant
+from .oncogenicity import GeneRole, gene_role
 from .variants import parse_variant
 
 __all__ = [
     "DEFAULT_SOURCES",
     "LEVELS",
     "Citation",
+    "GeneRole",
     "Pattern",
     "Rule",
     "RuleFile",
@@ -138,7 +140,7 @@ _MUTATION_KINDS = frozenset(VARIANT_KINDS) - {
     "synonymous", "amplification", "deletion", "gain", "loss", "fusion", "overexpression",
     "wildtype", "biomarker",
 }  # fmt: skip
-_TRUNCATING_KINDS = frozenset({"nonsense", "frameshift", "splice", "start_lost"})
+_TRUNCATING_KINDS = oncogenicity.TRUNCATING_KINDS
 _CODON_KINDS = frozenset({"missense", "nonsense", "codon"})
 CLASS_KINDS: dict[str, frozenset[str]] = {
     "mutations": _MUTATION_KINDS,
@@ -194,6 +196,12 @@ class Pattern(Frozen):
     biomarker: str | None = None
     operator: Literal[">=", ">"] | None = None
     threshold: float | None = None
+    before: int | None = None
+    """Changes that start at or after this codon do not match (a gene's truncation cut-off,
+    see ``knowledgebase/gene_roles.yaml``); changes without a position still do."""
+    not_alterations: tuple[str, ...] = ()
+    """Canonical alterations this pattern never matches: the gene's known benign variants
+    (``knowledgebase/benign_variants.yaml``)."""
 
     def __str__(self) -> str:
         return f"{self.gene} {self.text}" if self.gene and self.kind != "fusion" else self.text
@@ -247,6 +255,10 @@ def parse_pattern(text: str, gene: str | None, *, ctx: _Ctx | None = None) -> tu
     ((600, 600),)
     """
     ctx = ctx or _Ctx("<pattern>", None, "alteration")
+    return tuple(_without_benign(p) for p in _parse_pattern(text, gene, ctx))
+
+
+def _parse_pattern(text: str, gene: str | None, ctx: _Ctx) -> tuple[Pattern, ...]:
     raw = " ".join(str(text).split())
     if not raw:
         raise _fail(ctx, "empty alteration")
@@ -425,39 +437,14 @@ def _exact(variant: Variant, ctx: _Ctx) -> Pattern:
 
 
 # --------------------------------------------------------------------------- gene roles
-@dataclass(frozen=True)
-class GeneRole:
-    """A gene's role in cancer, from ``knowledgebase/gene_roles.yaml``."""
-
-    gene: str
-    role: Literal["oncogene", "tumor_suppressor", "both"]
-    hotspots: tuple[str, ...]
-    citation: str
-
-
-@cache
-def _load_roles() -> dict[str, GeneRole]:
-    path = knowledgebase_dir() / "gene_roles.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {
-        gene: GeneRole(
-            gene=gene,
-            role=entry["role"],
-            hotspots=tuple(str(h) for h in entry.get("hotspots", ())),
-            citation=str(entry.get("citation", data.get("citation", ""))),
-        )
-        for gene, entry in (data.get("genes") or {}).items()
-    }
-
-
-def gene_role(gene: str) -> GeneRole | None:
-    """The cancer role of a gene (oncogene, tumor suppressor), when curated.
-
-    >>> from actionable.rules import gene_role
-    >>> gene_role("TP53").role
-    'tumor_suppressor'
-    """
-    return _load_roles().get(gene)
+def _without_benign(pattern: Pattern) -> Pattern:
+    """A class, range, exon or gene pattern never matches a known benign variant."""
+    if pattern.gene is None or pattern.kind in ("exact", "wildtype", "fusion", "biomarker"):
+        return pattern
+    benign = oncogenicity.benign_alterations(pattern.gene)
+    if not benign or pattern.not_alterations == benign:
+        return pattern
+    return pattern.model_copy(update={"not_alterations": benign})
 
 
 def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
@@ -470,6 +457,8 @@ def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
         )
     patterns: list[Pattern] = []
     if role.role in ("tumor_suppressor", "both"):
+        # Loss of function: truncating changes (short of the gene's cut-off, if any),
+        # homozygous deletion, and the curated pathogenic missense variants.
         patterns.append(
             Pattern(
                 text="oncogenic mutations",
@@ -477,8 +466,19 @@ def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
                 kind="class",
                 granularity="class",
                 kinds=tuple(sorted(_TRUNCATING_KINDS | {"deletion"})),
+                before=role.neutral_truncations_from,
             )
         )
+        for entry in oncogenicity.pathogenic_missense(gene):
+            for p in parse_pattern(entry.variant, gene, ctx=ctx):
+                patterns.append(
+                    p.model_copy(
+                        update={
+                            "text": f"oncogenic mutations (pathogenic missense {p.text})",
+                            "granularity": "class",
+                        }
+                    )
+                )
     for hotspot in role.hotspots:
         for p in parse_pattern(hotspot, gene, ctx=ctx):
             patterns.append(
@@ -675,6 +675,15 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
             ctx=ctx("alteration", i) if not isinstance(r.alteration, str) else ctx("alteration"),
         )
     )
+    # Curated rules only: an imported source's evidence on a benign variant is its own
+    # record (and is opt-in); a curator's rule for one is a curation error.
+    for p in patterns if spec.source == "curated" else ():
+        if p.kind == "exact" and p.gene and p.alteration in oncogenicity.benign_alterations(p.gene):
+            raise _fail(
+                ctx("alteration"),
+                f"{p.gene} {p.alteration} is a known benign/neutral variant "
+                "(knowledgebase/benign_variants.yaml). Remove it: no therapy follows from it",
+            )
     excluding = tuple(
         p
         for i, e in enumerate(r.excluding)
