@@ -88,7 +88,7 @@ def test_u1_brca1_c594_2a_c_splice_variant_is_benign() -> None:
     assert "PMID 27008870" in reason(report)
     # Another canonical acceptor change of the same gene stays an oncogenic mutation.
     other = actionable.evaluate(["BRCA1 c.5075-1G>A"], tumor="HGSOC")
-    assert PARP <= drugs(other) | {"talazoparib"}
+    assert {"olaparib", "niraparib", "rucaparib"} <= drugs(other)
 
 
 def test_u1_benign_variant_never_satisfies_any_class_pattern(rules_dir: Path) -> None:
@@ -359,7 +359,7 @@ def test_curated_lists_are_cited_and_readable() -> None:
         assert entries, gene
         for entry in entries:
             assert entry.classification in ("pathogenic", "likely pathogenic")
-            assert "PMID" in entry.citation or "CIViC" in entry.citation or "ClinVar" in entry.citation
+            assert any(source in entry.citation for source in ("PMID", "CIViC", "ClinVar"))
             # Each entry reads as rule grammar for its gene (an exact change or codon range).
             assert parse_pattern(entry.variant, gene)
     # Every pathogenic entry is a tumor suppressor's: an oncogene's are its hotspots.

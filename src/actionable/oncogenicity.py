@@ -13,8 +13,8 @@ an unmatched variant. Curated, cited knowledge files:
 
 >>> import actionable
 >>> from actionable.oncogenicity import describe
->>> describe(actionable.parse_variant("BRCA2 K3326*"))[:34]
-'known benign/neutral variant (ClinV'
+>>> describe(actionable.parse_variant("BRCA2 K3326*"))[:36]
+'known benign/neutral variant (benign'
 """
 
 from __future__ import annotations

@@ -34,10 +34,12 @@ __all__ = [
     "DEFAULT_SOURCES",
     "LEVELS",
     "Citation",
+    "ContextWarning",
     "GeneRole",
     "Pattern",
     "Rule",
     "RuleFile",
+    "broad_context_warnings",
     "gene_role",
     "load_rule_file",
     "load_rules",
@@ -60,6 +62,12 @@ class TumorSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     include: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
     exclude: list[str] = Field(default_factory=list)
+    broad: str | None = Field(
+        default=None,
+        min_length=10,
+        description="why the cited label covers every branch of a broad OncoTree node the "
+        "context includes (knowledgebase/broad_contexts.yaml); without it the rule check warns",
+    )
 
 
 class RuleSpec(BaseModel):
@@ -511,6 +519,8 @@ class Rule(Frozen):
     excludes: tuple[tuple[Pattern, ...], ...] = ()
     """No entry may be matched by any variant of the patient."""
     tumor: TumorContext
+    tumor_broad: str | None = None
+    """Why the label covers every branch of a broad tumor node (``tumor.broad``)."""
     therapy: tuple[str, ...]
     effect: Effect
     level: Level
@@ -731,6 +741,7 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
         conditions=tuple(conditions),
         excludes=excludes,
         tumor=context,
+        tumor_broad=" ".join(r.tumor.broad.split()) if r.tumor.broad else None,
         therapy=tuple(therapy),
         effect=r.effect,
         level=r.level,
@@ -785,6 +796,120 @@ def load_rules(
             seen[rule.id] = rule
             if wanted is None or rule.source in wanted:
                 out.append(rule)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- rule checks
+@dataclass(frozen=True)
+class BroadNode:
+    """An OncoTree node that mixes histologies or grades (knowledgebase/broad_contexts.yaml)."""
+
+    code: str
+    holds: str
+    other: tuple[str, ...]
+    usually: tuple[str, ...]
+    only_with: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ContextWarning:
+    """A curated rule whose tumor context covers branches its label usually does not."""
+
+    rule_id: str
+    file: str
+    line: int | None
+    node: str
+    codes: tuple[str, ...]
+    """The node's ``other`` branches the context covers."""
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: rule {self.rule_id}: {self.message}"
+
+
+@cache
+def broad_nodes() -> tuple[BroadNode, ...]:
+    """The curated broad OncoTree nodes, their codes checked against the bundled OncoTree.
+
+    >>> from actionable.rules import broad_nodes
+    >>> [n.other for n in broad_nodes() if n.code == "CHOL"]
+    [('PHCH', 'EHCH')]
+    """
+    path = knowledgebase_dir() / "broad_contexts.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    nodes: list[BroadNode] = []
+    for code, entry in (data.get("nodes") or {}).items():
+        codes = [code, *entry.get("other", ()), *entry.get("usually", ())]
+        unknown = [c for c in codes if not tumors.is_known_code(c)]
+        if unknown or not entry.get("other") or not entry.get("holds"):
+            raise RuleFileError(
+                path,
+                f"node {code}: unknown OncoTree codes {unknown}"
+                if unknown
+                else f"node {code} needs 'holds' and 'other'",
+                field=f"nodes.{code}",
+            )
+        nodes.append(
+            BroadNode(
+                code=code,
+                holds=" ".join(str(entry["holds"]).split()),
+                other=tuple(entry["other"]),
+                usually=tuple(entry.get("usually", ())),
+                only_with=frozenset(drugs.resolve_drug(d) for d in entry.get("only_with", ())),
+            )
+        )
+    return tuple(nodes)
+
+
+def _reaches(context: TumorContext, node: str) -> bool:
+    """Whether the context includes the node itself or a node above it."""
+    return bool(set(tumors.get_tumor(node).lineage()) & set(context.include))
+
+
+def _covers(context: TumorContext, code: str) -> bool:
+    lineage = set(tumors.get_tumor(code).lineage())
+    return bool(lineage & set(context.include)) and not lineage & set(context.exclude)
+
+
+def broad_context_warnings(rules: Iterable[Rule]) -> tuple[ContextWarning, ...]:
+    """Curated sensitivity rules whose tumor context covers branches of a broad OncoTree
+    node (``knowledgebase/broad_contexts.yaml``) that the label usually does not cover,
+    unless the rule excludes them or gives ``tumor.broad``. ``actionable rules validate``
+    prints these; they are warnings, not load errors.
+
+    >>> from actionable.rules import broad_context_warnings, load_rules
+    >>> all(w.node for w in broad_context_warnings(load_rules()))
+    True
+    """
+    out: list[ContextWarning] = []
+    for rule in rules:
+        if rule.source != "curated" or rule.effect != "sensitivity" or rule.tumor_broad:
+            continue
+        for node in broad_nodes():
+            if node.only_with and not node.only_with & set(rule.therapy):
+                continue
+            if not _reaches(rule.tumor, node.code):
+                continue
+            covered = tuple(c for c in node.other if _covers(rule.tumor, c))
+            if not covered:
+                continue
+            shown = ", ".join(covered)
+            usual = f" (usually {', '.join(node.usually)})" if node.usually else ""
+            out.append(
+                ContextWarning(
+                    rule_id=rule.id,
+                    file=rule.file,
+                    line=rule.file_line,
+                    node=node.code,
+                    codes=covered,
+                    message=(
+                        f"tumor context covers {shown} ({node.code} holds {node.holds}). "
+                        f"Narrow it to what the label names{usual}, exclude those codes, or "
+                        "say in tumor.broad why the label covers them"
+                    ),
+                )
+            )
     return tuple(out)
 
 
