@@ -177,6 +177,16 @@ def test_u1_a_curated_rule_cannot_name_a_benign_variant(rules_dir: Path) -> None
         load_rule_file(path)
     assert "BRCA2 K3326* is a known benign/neutral variant" in str(error.value)
     assert error.value.line == 4
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "alteration: [E3309*, K3326*]", "alteration: E3309*\n    requires: [BRCA2 c.9976A>T]"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleFileError) as error:
+        load_rule_file(path)
+    assert "BRCA2 c.9976A>T is a known benign/neutral variant" in str(error.value)
+    assert error.value.field == "requires"
 
 
 # --------------------------------------------------------------------------- U12

@@ -685,15 +685,6 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
             ctx=ctx("alteration", i) if not isinstance(r.alteration, str) else ctx("alteration"),
         )
     )
-    # Curated rules only: an imported source's evidence on a benign variant is its own
-    # record (and is opt-in); a curator's rule for one is a curation error.
-    for p in patterns if spec.source == "curated" else ():
-        if p.kind == "exact" and p.gene and p.alteration in oncogenicity.benign_alterations(p.gene):
-            raise _fail(
-                ctx("alteration"),
-                f"{p.gene} {p.alteration} is a known benign/neutral variant "
-                "(knowledgebase/benign_variants.yaml). Remove it: no therapy follows from it",
-            )
     excluding = tuple(
         p
         for i, e in enumerate(r.excluding)
@@ -705,6 +696,16 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
         for i, e in enumerate(required)
         if isinstance(e, str)
     )
+    # Curated rules only: an imported source's evidence on a benign variant is its own
+    # record (and is opt-in); a curator's rule for one is a curation error.
+    named = (*patterns, *(p for entry in requires for p in entry))
+    for p in named if spec.source == "curated" else ():
+        if p.kind == "exact" and p.gene and p.alteration in oncogenicity.benign_alterations(p.gene):
+            raise _fail(
+                ctx("alteration" if p in patterns else "requires"),
+                f"{p.gene} {p.alteration} is a known benign/neutral variant "
+                "(knowledgebase/benign_variants.yaml). Remove it: no therapy follows from it",
+            )
     conditions: list[facts.FactCondition] = []
     for i, entry in enumerate(required):
         if isinstance(entry, str):
