@@ -202,7 +202,7 @@ POSITIVE: list[tuple[list[str], str, str, str, str]] = [
     (["PDGFRA D842V"], "GIST", "imatinib", "R1", R),
     (["PDGFRA V561D"], "GIST", "imatinib", "2", S),
     (["KIT W557_K558del", "KIT V654A"], "GIST", "imatinib", "R2", R),
-    (["KIT D816V"], "SM", "avapritinib", "1", S),
+    (["KIT D816V"], "ISM", "avapritinib", "1", S),  # K10: label is advanced and indolent SM
     (["KIT D816V"], "ASM", "midostaurin", "1", S),
     (["KIT D816V"], "SM", "imatinib", "R1", R),
     (["KIT L576P"], "SKCM", "imatinib", "2", S),
@@ -212,8 +212,8 @@ POSITIVE: list[tuple[list[str], str, str, str, str]] = [
     (["IDH1 R132C"], "IHCH", "ivosidenib", "1", S),
     (["FGFR3 S249C"], "BLCA", "erdafitinib", "1", S),
     (["FGFR3::TACC3 fusion"], "BLCA", "erdafitinib", "1", S),
-    (["IDH1 R132H"], "ASTR", "vorasidenib", "1", S),
-    (["IDH2 R172K"], "ODG", "vorasidenib", "1", S),
+    (["IDH1 R132H"], "ASTR2", "vorasidenib", "1", S),  # U6: grade 2 only
+    (["IDH2 R172K"], "ODG2", "vorasidenib", "1", S),
     # --- AML / MDS
     ([FLT3_ITD], "AML", "midostaurin + cytarabine + daunorubicin", "1", S),
     (["FLT3 D835Y"], "AML", "gilteritinib", "1", S),

@@ -135,7 +135,7 @@ RESOLVED = [
     ("glioblastoma", "GB", "synonym"),
     ("glioma", "GNOS", "synonym"),
     ("low-grade glioma", "LGGNOS", "synonym"),
-    ("ovarian cancer", "OVARY", "synonym"),
+    ("ovarian cancer", "OVT", "synonym"),
     ("prostate cancer", "PRAD", "synonym"),
     ("mCRPC", "PRAD", "synonym"),
     ("bladder cancer", "BLCA", "synonym"),
