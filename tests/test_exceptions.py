@@ -317,6 +317,15 @@ def test_excluding_is_named_when_it_leaves_nothing(excluding_rules: actionable.E
     assert "rule t-oncogenic-excluding-exon excludes E746_A750del" in reason(alone)
 
 
+def test_excluding_names_changes_of_the_rules_own_gene(rules_dir: Path) -> None:
+    path = write(rules_dir, "EGFR.yaml", EXCLUDING.replace("excluding: [codons 858-861]",
+                                                          "excluding: [KRAS G12C]"))  # fmt: skip
+    with pytest.raises(RuleFileError) as error:
+        load_rule_file(path)
+    assert error.value.field == "excluding.0"
+    assert "List other genes' alterations under excludes" in str(error.value)
+
+
 # --------------------------------------------------------------------------- the engine
 def test_brca2_oncogenic_pattern_carries_the_cut_off_and_the_benign_list() -> None:
     [cls] = [p for p in parse_pattern("oncogenic mutations", "BRCA2") if p.kind == "class"]

@@ -690,6 +690,17 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
         for i, e in enumerate(r.excluding)
         for p in parse_pattern(e, gene, ctx=ctx("excluding", i))
     )
+    for i, e in enumerate(r.excluding):
+        # `excluding` is tested on the variant that matched, so another gene's entry could
+        # never apply: that is what `excludes` is for.
+        others = {p.gene for p in parse_pattern(e, gene, ctx=ctx("excluding", i))} - {gene}
+        if others:
+            raise _fail(
+                ctx("excluding", i),
+                f"excluding entry {e!r} names {', '.join(sorted(map(str, others)))}, but "
+                f"excluding applies to the {gene or spec.biomarker} variant that matched. "
+                "List other genes' alterations under excludes",
+            )
     required = [r.requires] if isinstance(r.requires, dict) else list(r.requires)
     requires = tuple(
         parse_pattern(e, None, ctx=ctx("requires", i))
