@@ -224,3 +224,127 @@ def test_a_pmid_names_one_trial() -> None:
                     names[c.pmid].add(first.upper())
     clashes = {pmid: sorted(n) for pmid, n in names.items() if len(n) > 1}
     assert clashes == {}
+
+
+# --------------------------------------------------------------------------- benign / pathogenic
+def test_curated_variant_lists_load_and_no_curated_rule_names_a_benign_variant(rules) -> None:
+    """The lists parse (a bad entry raises on first use) and every benign entry is cited."""
+    from actionable import oncogenicity
+
+    benign = yaml.safe_load((KB / "benign_variants.yaml").read_text(encoding="utf-8"))
+    for entry in benign["variants"]:
+        assert entry["citation"] and entry["classification"], entry
+        assert oncogenicity.benign_alterations(entry["gene"]), entry
+    for gene in {e["gene"] for e in benign["variants"]}:
+        named = {
+            p.alteration
+            for r in rules
+            if r.source == "curated"
+            for p in r.patterns
+            if p.gene == gene and p.kind == "exact"
+        }
+        assert not named & set(oncogenicity.benign_alterations(gene)), gene
+    missense = yaml.safe_load((KB / "pathogenic_missense.yaml").read_text(encoding="utf-8"))
+    for entry in missense["variants"]:
+        assert _roles()[entry["gene"]]["role"] in ("tumor_suppressor", "both"), entry
+        assert entry["citation"] and entry["classification"], entry
+
+
+# --------------------------------------------------------------------------- broad contexts
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def test_broad_context_nodes_are_known_codes() -> None:
+    from actionable.rules import broad_nodes
+
+    nodes = {n.code: n for n in broad_nodes()}
+    assert {"OVARY", "BREAST", "PROSTATE", "BLADDER", "CHOL", "ASTR", "ODG", "GNOS"} <= set(nodes)
+    assert {"EGC", "STOMACH", "NSCLC", "ENCG"} <= set(nodes)
+    assert nodes["NSCLC"].only_with == {"pemetrexed", "bevacizumab", "zongertinib"}
+    for node in nodes.values():
+        assert node.other and node.holds, node.code
+
+
+def test_broad_context_check_on_fixture_rules() -> None:
+    """Warns for the rules named warn-*, stays quiet for quiet-* (tumor.broad, excluded
+    branches, a branch named on purpose, resistance, an NSCLC drug that covers LUSC)."""
+    from actionable.rules import broad_context_warnings
+
+    fixture = load_rules(FIXTURES / "broad_contexts")
+    warnings = broad_context_warnings(fixture)
+    assert {(w.rule_id, w.node, w.codes) for w in warnings} == {
+        ("warn-chol-root", "CHOL", ("PHCH", "EHCH")),
+        ("warn-biliary-ancestor", "CHOL", ("PHCH", "EHCH")),
+        ("warn-nsclc-pemetrexed", "NSCLC", ("LUSC",)),
+        ("warn-glioma-nos", "GNOS", ("GNOS",)),
+    }
+    assert {r.id for r in fixture if r.id.startswith("warn-")} == {w.rule_id for w in warnings}
+    [chol] = [w for w in warnings if w.rule_id == "warn-chol-root"]
+    assert str(chol) == (
+        f"{FIXTURES / 'broad_contexts' / 'FGFR2.yaml'}:5: rule warn-chol-root: tumor context "
+        "covers PHCH, EHCH (CHOL holds perihilar and extrahepatic cholangiocarcinoma besides "
+        "intrahepatic). Narrow it to what the label names (usually IHCH), exclude those codes, "
+        "or say in tumor.broad why the label covers them"
+    )
+    [justified] = [r for r in fixture if r.id == "quiet-chol-justified"]
+    assert justified.tumor_broad == "the label names cholangiocarcinoma without a site restriction"
+
+
+def test_rules_validate_prints_broad_context_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    from actionable.cli import main
+
+    assert main(["rules", "validate", str(FIXTURES / "broad_contexts")]) == 0
+    out = capsys.readouterr().out
+    assert "9 rules valid" in out
+    assert out.count("warning: ") == 4
+    assert "rule warn-chol-root: tumor context covers PHCH, EHCH" in out
+    assert "4 warnings: tumor contexts broader than their labels" in out
+
+
+def test_a_broad_reason_must_say_something(tmp_path: Path) -> None:
+    from actionable.errors import RuleFileError
+    from actionable.rules import load_rule_file
+
+    path = tmp_path / "FGFR2.yaml"
+    text = (FIXTURES / "broad_contexts" / "FGFR2.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("the label names cholangiocarcinoma without a site restriction",
+                                 "ok"), encoding="utf-8")  # fmt: skip
+    with pytest.raises(RuleFileError) as error:
+        load_rule_file(path)
+    assert error.value.field == "rules.1.tumor.broad"
+
+
+def _allow_list() -> list[tuple[str, str, str]]:
+    out = []
+    for line in (FIXTURES / "broad_context_allowlist.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            pattern, node, why = line.split(maxsplit=2)
+            out.append((pattern, node, why))
+    return out
+
+
+def test_curated_broad_contexts_are_fixed_justified_or_allow_listed(rules) -> None:
+    """Every curated rule whose tumor context is broader than its label is either narrowed,
+    justified in tumor.broad, or on the (short) allow-list; the remaining list is printed."""
+    from fnmatch import fnmatch
+
+    from actionable.rules import broad_context_warnings
+
+    allowed = _allow_list()
+    assert len(allowed) <= 20, "the allow-list is for a few pending fixes, not a way out"
+    warnings = broad_context_warnings(r for r in rules if r.source == "curated")
+    for w in warnings:
+        print(f"broad context: {w.rule_id} {w.node} {','.join(w.codes)}")
+    unexplained = [
+        str(w)
+        for w in warnings
+        if not any(fnmatch(w.rule_id, p) and w.node == n for p, n, _ in allowed)
+    ]
+    stale = [
+        f"{p} {n}"
+        for p, n, _ in allowed
+        if not any(fnmatch(w.rule_id, p) and w.node == n for w in warnings)
+    ]
+    for line in stale:
+        print(f"allow-list line no longer needed: {line}")
+    assert unexplained == []

@@ -563,3 +563,39 @@ def test_resistance_to_a_combination_withholds_only_that_combination() -> None:
     assert ("encorafenib + cetuximab", "1") in options
     assert ("encorafenib + binimetinib", "R2") in options
     assert report.contraindicated == ()
+
+
+@pytest.mark.parametrize(
+    ("variant", "tumor", "drug"),
+    [
+        ("IDH1 R132H", "ASTR4", "vorasidenib"),  # label: grade 2 astrocytoma/oligodendroglioma
+        ("FGFR2::BICC1 fusion", "EHCH", "futibatinib"),  # label: intrahepatic only
+        ("FGFR3 S249C", "BLSC", "erdafitinib"),  # label: urothelial carcinoma
+    ],
+)
+def test_a_label_limited_to_a_subtype_is_not_carried_to_its_siblings(
+    variant: str, tumor: str, drug: str
+) -> None:
+    # Mechanism 3 with mechanism 4: another grade or histology of the same disease is
+    # not "another tumor type" for a 3B offer; the label left it out on purpose.
+    report = actionable.evaluate([variant], tumor=tumor)
+    assert all(drug not in r.therapy.drugs for r in report.recommendations)
+    assert all(drug not in r.therapy.drugs for r in report.contraindicated)
+
+
+def test_the_sibling_block_is_explained() -> None:
+    report = actionable.evaluate(["FGFR3 S249C"], tumor="BLSC")
+    assert report.recommendations == ()
+    [unmatched] = report.unmatched
+    assert (
+        "rule fgfr3-alteration-urothelial-erdafitinib (erdafitinib, level 1) is limited to "
+        "BLCA, UTUC, UCU within Bladder Cancer; BLSC is left out of that label, so it is not "
+        "offered off-label here"
+    ) in unmatched.reason
+
+
+def test_pemetrexed_regimens_are_not_offered_in_squamous_nsclc() -> None:
+    report = actionable.evaluate(["EGFR L858R"], tumor="LUSC")
+    assert all("pemetrexed" not in r.therapy.drugs for r in report.recommendations)
+    report = actionable.evaluate(["EGFR L858R"], tumor="LUAD")
+    assert any("pemetrexed" in r.therapy.drugs and r.level == "1" for r in report.recommendations)

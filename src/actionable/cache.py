@@ -25,7 +25,7 @@ __all__ = ["cache_dir", "clear", "load_compiled"]
 
 _lock = threading.Lock()
 _memory: dict[tuple[str, tuple[str, ...] | None, str], tuple[Any, Any]] = {}
-_FORMAT = 2  # 2: Rule gained conditions and propagation fields
+_FORMAT = 3  # 2: Rule conditions and propagation; 3: Pattern.before and not_alterations
 
 
 def cache_dir() -> Path:

@@ -73,7 +73,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from .engine import Engine
-    from .rules import load_rules
+    from .rules import broad_context_warnings, load_rules
 
     rules = load_rules(args.directory)
     engine = Engine(rules, name=str(args.directory))  # also checks the engine's limits
@@ -82,6 +82,12 @@ def _validate(args: argparse.Namespace) -> int:
         f"{args.directory}: {len(rules)} rules valid; {stats['engine_rules']} engine rules in "
         f"{stats['rulesets']} rulesets over {stats['partitions']} partitions"
     )
+    # Warnings, not errors: a broad context may be right, and the rule says so in tumor.broad.
+    warnings = broad_context_warnings(rules)
+    for warning in warnings:
+        print(f"warning: {warning}")
+    if warnings:
+        print(f"{len(warnings)} warnings: tumor contexts broader than their labels")
     return 0
 
 

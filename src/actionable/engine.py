@@ -81,7 +81,24 @@ def condition_for(pattern: Any) -> Condition:
     >>> from actionable.rules import parse_pattern
     >>> condition_for(parse_pattern("V600E", "BRAF")[0])
     {'$and': [{'k': 'missense'}, {'c': 'V600E'}]}
+    >>> condition_for(parse_pattern("truncating mutations", "BRCA2")[0])["$and"][-1]
+    {'$neq': {'c': 'c.9976A>T'}}
     """
+    condition = _base_condition(pattern)
+    # A gene's truncation cut-off and its known benign variants narrow any class,
+    # range or exon pattern (see rules.Pattern.before and .not_alterations).
+    extra: list[Condition] = []
+    before = getattr(pattern, "before", None)
+    if before is not None:
+        extra.append({"$or": [{"$lte": {"p": before - 1}}, {"$nex": {"p": 1}}]})
+    extra.extend({"$neq": {"c": a}} for a in getattr(pattern, "not_alterations", ()))
+    if not extra:
+        return condition
+    parts = condition["$and"] if set(condition) == {"$and"} else [condition]
+    return {"$and": [*parts, *extra]}
+
+
+def _base_condition(pattern: Any) -> Condition:
     kind = pattern.kind
     if kind == "biomarker":
         tests: list[Condition] = [{"k": "biomarker"}, {"b": pattern.biomarker}]
@@ -162,6 +179,11 @@ def evaluate_condition(condition: Condition, fact: Mapping[str, Any]) -> bool:
         return any(evaluate_condition(c, fact) for c in condition["$or"])
     if "$ex" in condition:
         return all(k in fact for k in condition["$ex"])
+    if "$nex" in condition:
+        return not any(k in fact for k in condition["$nex"])
+    if "$neq" in condition:
+        ((key, value),) = condition["$neq"].items()
+        return key not in fact or fact[key] != value
     for op, cmp in (("$gte", operator.ge), ("$lte", operator.le)):
         if op in condition:
             ((key, bound),) = condition[op].items()
@@ -242,6 +264,10 @@ def _witness_facts(condition: Condition) -> list[dict[str, Any]]:
             return [f for c in cond["$or"] for f in expand(c, [dict(x) for x in current])]
         if "$ex" in cond:
             return [{**f, "k": f.get("k", "missense")} for f in current]
+        if "$nex" in cond:
+            return [{k: v for k, v in f.items() if k not in cond["$nex"]} for f in current]
+        if "$neq" in cond:
+            return current  # a witness with another value (or none) satisfies it
         if "$gte" in cond:
             ((key, bound),) = cond["$gte"].items()
             return [{**f, key: max(f.get(key, bound), bound)} for f in current]

@@ -36,6 +36,7 @@ from .models import (
     Variant,
     trusted,
 )
+from .oncogenicity import describe as describe_variant
 from .rules import Pattern, Rule, drug_classes, gene_role
 
 __all__ = ["Candidate", "Options", "RuleIndex", "build_index", "level_rank", "resolve"]
@@ -208,9 +209,27 @@ def _tumor_step(
         # "lung cancer" (LUNG) with an NSCLC rule is not another tumor type: it is a
         # type given too broadly, which the report asks the clinician to narrow.
         and not _narrower_codes(rule.tumor.include, tumor.code)
+        and not _same_disease(rule.tumor.include, tumor.code)
     ):
         return result, True
     return result, False
+
+
+@lru_cache(maxsize=4096)
+def _same_disease(include: tuple[str, ...], code: str) -> tuple[str, ...]:
+    """The included codes of the tumor's own OncoTree main type.
+
+    A label that names a sub-type or grade of a disease (vorasidenib in grade 2
+    astrocytoma, futibatinib in intrahepatic cholangiocarcinoma, erdafitinib in
+    urothelial bladder cancer) leaves the other sub-types and grades of that disease out
+    on purpose: grade 4 astrocytoma is not "another tumor type" to extend it to at 3B.
+    """
+    main_type = tumors.get_tumor(code).main_type
+    if main_type is None:
+        return ()
+    return tuple(
+        c for c in include if c not in _GROUPS and tumors.get_tumor(c).main_type == main_type
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -542,6 +561,15 @@ def _consider(ctx: _Context, rule: Rule, index: int, pattern: Pattern) -> Candid
             blocked.other_tumors(index, rule.tumor)
             if ctx.tumor is not None:
                 blocked.narrower(_narrower_codes(rule.tumor.include, ctx.tumor.code))
+                same = _same_disease(rule.tumor.include, ctx.tumor.code)
+                if same and rule.effect == "sensitivity":
+                    blocked.add(
+                        index,
+                        f"rule {rule.id} ({rule.therapy_name}, level {rule.level}) is "
+                        f"limited to {', '.join(same)} within "
+                        f"{tumors.get_tumor(same[0]).main_type}; {ctx.tumor.code} is left out "
+                        "of that label, so it is not offered off-label here",
+                    )
         return None
     variant = ctx.variants[index]
     notes: list[str] = []
@@ -1205,6 +1233,8 @@ def _unmatched_reason(variant: Variant, blocked: Iterable[str]) -> str:
         text = f"{variant}: {base}" if base else str(variant)
     elif variant.kind == "synonymous":
         text = f"{variant}: synonymous change, not expected to alter the protein"
+    elif (known := describe_variant(variant)) is not None:
+        text = f"{variant}: {known}"  # curated benign, neutral or pathogenic (oncogenicity.py)
     else:
         what = _KIND_WORDS.get(variant.kind, variant.kind.replace("_", " "))
         role = gene_role(variant.gene) if variant.gene else None

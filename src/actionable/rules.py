@@ -23,19 +23,23 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import drugs, facts, genes, tumors
+from . import drugs, facts, genes, oncogenicity, tumors
 from ._resources import knowledgebase_dir, rules_dir
 from .errors import RuleFileError, VariantParseError
 from .models import VARIANT_KINDS, Citation, Frozen, TumorContext, Variant
+from .oncogenicity import GeneRole, gene_role
 from .variants import parse_variant
 
 __all__ = [
     "DEFAULT_SOURCES",
     "LEVELS",
     "Citation",
+    "ContextWarning",
+    "GeneRole",
     "Pattern",
     "Rule",
     "RuleFile",
+    "broad_context_warnings",
     "gene_role",
     "load_rule_file",
     "load_rules",
@@ -58,6 +62,12 @@ class TumorSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     include: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
     exclude: list[str] = Field(default_factory=list)
+    broad: str | None = Field(
+        default=None,
+        min_length=10,
+        description="why the cited label covers every branch of a broad OncoTree node the "
+        "context includes (knowledgebase/broad_contexts.yaml); without it the rule check warns",
+    )
 
 
 class RuleSpec(BaseModel):
@@ -144,7 +154,7 @@ _MUTATION_KINDS = frozenset(VARIANT_KINDS) - {
     "synonymous", "amplification", "deletion", "gain", "loss", "fusion", "overexpression",
     "wildtype", "biomarker",
 }  # fmt: skip
-_TRUNCATING_KINDS = frozenset({"nonsense", "frameshift", "splice", "start_lost"})
+_TRUNCATING_KINDS = oncogenicity.TRUNCATING_KINDS
 _CODON_KINDS = frozenset({"missense", "nonsense", "codon"})
 CLASS_KINDS: dict[str, frozenset[str]] = {
     "mutations": _MUTATION_KINDS,
@@ -200,6 +210,12 @@ class Pattern(Frozen):
     biomarker: str | None = None
     operator: Literal[">=", ">"] | None = None
     threshold: float | None = None
+    before: int | None = None
+    """Changes that start at or after this codon do not match (a gene's truncation cut-off,
+    see ``knowledgebase/gene_roles.yaml``); changes without a position still do."""
+    not_alterations: tuple[str, ...] = ()
+    """Canonical alterations this pattern never matches: the gene's known benign variants
+    (``knowledgebase/benign_variants.yaml``)."""
 
     def __str__(self) -> str:
         return f"{self.gene} {self.text}" if self.gene and self.kind != "fusion" else self.text
@@ -253,6 +269,10 @@ def parse_pattern(text: str, gene: str | None, *, ctx: _Ctx | None = None) -> tu
     ((600, 600),)
     """
     ctx = ctx or _Ctx("<pattern>", None, "alteration")
+    return tuple(_without_benign(p) for p in _parse_pattern(text, gene, ctx))
+
+
+def _parse_pattern(text: str, gene: str | None, ctx: _Ctx) -> tuple[Pattern, ...]:
     raw = " ".join(str(text).split())
     if not raw:
         raise _fail(ctx, "empty alteration")
@@ -431,39 +451,14 @@ def _exact(variant: Variant, ctx: _Ctx) -> Pattern:
 
 
 # --------------------------------------------------------------------------- gene roles
-@dataclass(frozen=True)
-class GeneRole:
-    """A gene's role in cancer, from ``knowledgebase/gene_roles.yaml``."""
-
-    gene: str
-    role: Literal["oncogene", "tumor_suppressor", "both"]
-    hotspots: tuple[str, ...]
-    citation: str
-
-
-@cache
-def _load_roles() -> dict[str, GeneRole]:
-    path = knowledgebase_dir() / "gene_roles.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {
-        gene: GeneRole(
-            gene=gene,
-            role=entry["role"],
-            hotspots=tuple(str(h) for h in entry.get("hotspots", ())),
-            citation=str(entry.get("citation", data.get("citation", ""))),
-        )
-        for gene, entry in (data.get("genes") or {}).items()
-    }
-
-
-def gene_role(gene: str) -> GeneRole | None:
-    """The cancer role of a gene (oncogene, tumor suppressor), when curated.
-
-    >>> from actionable.rules import gene_role
-    >>> gene_role("TP53").role
-    'tumor_suppressor'
-    """
-    return _load_roles().get(gene)
+def _without_benign(pattern: Pattern) -> Pattern:
+    """A class, range, exon or gene pattern never matches a known benign variant."""
+    if pattern.gene is None or pattern.kind in ("exact", "wildtype", "fusion", "biomarker"):
+        return pattern
+    benign = oncogenicity.benign_alterations(pattern.gene)
+    if not benign or pattern.not_alterations == benign:
+        return pattern
+    return pattern.model_copy(update={"not_alterations": benign})
 
 
 def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
@@ -476,6 +471,8 @@ def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
         )
     patterns: list[Pattern] = []
     if role.role in ("tumor_suppressor", "both"):
+        # Loss of function: truncating changes (short of the gene's cut-off, if any),
+        # homozygous deletion, and the curated pathogenic missense variants.
         patterns.append(
             Pattern(
                 text="oncogenic mutations",
@@ -483,8 +480,19 @@ def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
                 kind="class",
                 granularity="class",
                 kinds=tuple(sorted(_TRUNCATING_KINDS | {"deletion"})),
+                before=role.neutral_truncations_from,
             )
         )
+        for entry in oncogenicity.pathogenic_missense(gene):
+            for p in parse_pattern(entry.variant, gene, ctx=ctx):
+                patterns.append(
+                    p.model_copy(
+                        update={
+                            "text": f"oncogenic mutations (pathogenic missense {p.text})",
+                            "granularity": "class",
+                        }
+                    )
+                )
     for hotspot in role.hotspots:
         for p in parse_pattern(hotspot, gene, ctx=ctx):
             patterns.append(
@@ -517,6 +525,8 @@ class Rule(Frozen):
     excludes: tuple[tuple[Pattern, ...], ...] = ()
     """No entry may be matched by any variant of the patient."""
     tumor: TumorContext
+    tumor_broad: str | None = None
+    """Why the label covers every branch of a broad tumor node (``tumor.broad``)."""
     therapy: tuple[str, ...]
     effect: Effect
     level: Level
@@ -691,12 +701,33 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
         for i, e in enumerate(r.excluding)
         for p in parse_pattern(e, gene, ctx=ctx("excluding", i))
     )
+    for i, e in enumerate(r.excluding):
+        # `excluding` is tested on the variant that matched, so another gene's entry could
+        # never apply: that is what `excludes` is for.
+        others = {p.gene for p in parse_pattern(e, gene, ctx=ctx("excluding", i))} - {gene}
+        if others:
+            raise _fail(
+                ctx("excluding", i),
+                f"excluding entry {e!r} names {', '.join(sorted(map(str, others)))}, but "
+                f"excluding applies to the {gene or spec.biomarker} variant that matched. "
+                "List other genes' alterations under excludes",
+            )
     required = [r.requires] if isinstance(r.requires, dict) else list(r.requires)
     requires = tuple(
         parse_pattern(e, None, ctx=ctx("requires", i))
         for i, e in enumerate(required)
         if isinstance(e, str)
     )
+    # Curated rules only: an imported source's evidence on a benign variant is its own
+    # record (and is opt-in); a curator's rule for one is a curation error.
+    named = (*patterns, *(p for entry in requires for p in entry))
+    for p in named if spec.source == "curated" else ():
+        if p.kind == "exact" and p.gene and p.alteration in oncogenicity.benign_alterations(p.gene):
+            raise _fail(
+                ctx("alteration" if p in patterns else "requires"),
+                f"{p.gene} {p.alteration} is a known benign/neutral variant "
+                "(knowledgebase/benign_variants.yaml). Remove it: no therapy follows from it",
+            )
     conditions: list[facts.FactCondition] = []
     for i, entry in enumerate(required):
         if isinstance(entry, str):
@@ -734,6 +765,7 @@ def _build_rule(path: Path, spec: RuleFile, index: int, r: RuleSpec, data: Any) 
         conditions=tuple(conditions),
         excludes=excludes,
         tumor=context,
+        tumor_broad=" ".join(r.tumor.broad.split()) if r.tumor.broad else None,
         therapy=tuple(therapy),
         effect=r.effect,
         level=r.level,
@@ -827,6 +859,120 @@ def load_rules(
             seen[rule.id] = rule
             if wanted is None or rule.source in wanted:
                 out.append(rule)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- rule checks
+@dataclass(frozen=True)
+class BroadNode:
+    """An OncoTree node that mixes histologies or grades (knowledgebase/broad_contexts.yaml)."""
+
+    code: str
+    holds: str
+    other: tuple[str, ...]
+    usually: tuple[str, ...]
+    only_with: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ContextWarning:
+    """A curated rule whose tumor context covers branches its label usually does not."""
+
+    rule_id: str
+    file: str
+    line: int | None
+    node: str
+    codes: tuple[str, ...]
+    """The node's ``other`` branches the context covers."""
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: rule {self.rule_id}: {self.message}"
+
+
+@cache
+def broad_nodes() -> tuple[BroadNode, ...]:
+    """The curated broad OncoTree nodes, their codes checked against the bundled OncoTree.
+
+    >>> from actionable.rules import broad_nodes
+    >>> [n.other for n in broad_nodes() if n.code == "CHOL"]
+    [('PHCH', 'EHCH')]
+    """
+    path = knowledgebase_dir() / "broad_contexts.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    nodes: list[BroadNode] = []
+    for code, entry in (data.get("nodes") or {}).items():
+        codes = [code, *entry.get("other", ()), *entry.get("usually", ())]
+        unknown = [c for c in codes if not tumors.is_known_code(c)]
+        if unknown or not entry.get("other") or not entry.get("holds"):
+            raise RuleFileError(
+                path,
+                f"node {code}: unknown OncoTree codes {unknown}"
+                if unknown
+                else f"node {code} needs 'holds' and 'other'",
+                field=f"nodes.{code}",
+            )
+        nodes.append(
+            BroadNode(
+                code=code,
+                holds=" ".join(str(entry["holds"]).split()),
+                other=tuple(entry["other"]),
+                usually=tuple(entry.get("usually", ())),
+                only_with=frozenset(drugs.resolve_drug(d) for d in entry.get("only_with", ())),
+            )
+        )
+    return tuple(nodes)
+
+
+def _reaches(context: TumorContext, node: str) -> bool:
+    """Whether the context includes the node itself or a node above it."""
+    return bool(set(tumors.get_tumor(node).lineage()) & set(context.include))
+
+
+def _covers(context: TumorContext, code: str) -> bool:
+    lineage = set(tumors.get_tumor(code).lineage())
+    return bool(lineage & set(context.include)) and not lineage & set(context.exclude)
+
+
+def broad_context_warnings(rules: Iterable[Rule]) -> tuple[ContextWarning, ...]:
+    """Curated sensitivity rules whose tumor context covers branches of a broad OncoTree
+    node (``knowledgebase/broad_contexts.yaml``) that the label usually does not cover,
+    unless the rule excludes them or gives ``tumor.broad``. ``actionable rules validate``
+    prints these; they are warnings, not load errors.
+
+    >>> from actionable.rules import broad_context_warnings, load_rules
+    >>> all(w.node for w in broad_context_warnings(load_rules()))
+    True
+    """
+    out: list[ContextWarning] = []
+    for rule in rules:
+        if rule.source != "curated" or rule.effect != "sensitivity" or rule.tumor_broad:
+            continue
+        for node in broad_nodes():
+            if node.only_with and not node.only_with & set(rule.therapy):
+                continue
+            if not _reaches(rule.tumor, node.code):
+                continue
+            covered = tuple(c for c in node.other if _covers(rule.tumor, c))
+            if not covered:
+                continue
+            shown = ", ".join(covered)
+            usual = f" (usually {', '.join(node.usually)})" if node.usually else ""
+            out.append(
+                ContextWarning(
+                    rule_id=rule.id,
+                    file=rule.file,
+                    line=rule.file_line,
+                    node=node.code,
+                    codes=covered,
+                    message=(
+                        f"tumor context covers {shown} ({node.code} holds {node.holds}). "
+                        f"Narrow it to what the label names{usual}, exclude those codes, or "
+                        "say in tumor.broad why the label covers them"
+                    ),
+                )
+            )
     return tuple(out)
 
 
