@@ -55,6 +55,8 @@ _SKIP_CODES = {
     "VIMT": "site-specific node",
     # Reached from a DO grouping term ("histiocytic and dendritic cell").
     "DCS": "grouping term",
+    # OncoTree's "Malignant Tumor" sits under the brain; DO's "cancer" is any cancer.
+    "MT": "brain node reached from 'cancer'",
 }
 
 

@@ -17,6 +17,7 @@ Center, CC BY 4.0; see NOTICE.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
@@ -261,7 +262,10 @@ def _build_index() -> _Index:
     codes: dict[str, str] = {}
     for code in nodes:
         codes[code.upper()] = code
-        codes[_normalise(code)] = code
+    # A code's own lower-case spelling wins over another's with its "s" dropped
+    # ("idcs" normalises to "idc", which is IDC, not IDCS).
+    for code in sorted(nodes, key=lambda c: _normalise(c) != c.lower()):
+        codes.setdefault(_normalise(code), code)
     # A retired code can point to several successors (ALL -> BLL, TLL): it then stays
     # ambiguous rather than picking one.
     retired_sets: dict[str, set[str]] = {}
@@ -439,6 +443,13 @@ _AGNOSTIC: Mapping[str, bool] = {
 # What to write instead of a placeholder: both resolve, and say what each would mean.
 _PLACEHOLDER_SUGGESTIONS = ("any solid tumor", "cancer of unknown primary")
 
+
+def _placeholder_hints(key: str) -> tuple[str, ...]:
+    # "unknown" more often means an unknown primary than a missing entry.
+    if key.startswith(("unknown", "not known", "not stated", "unk")):
+        return _PLACEHOLDER_SUGGESTIONS[::-1]
+    return _PLACEHOLDER_SUGGESTIONS
+
 # Words that name no histology, only that there is a cancer: composed with a site they
 # give the site's default type ("carcinoma of the parotid" -> salivary carcinoma).
 _GENERIC = frozenset({"cancer", "carcinoma", "malignancy", "malignant neoplasm", "ca"})
@@ -478,6 +489,10 @@ def _resolve(text: str) -> TumorType:
     stated, rest = _facts.extract_facts(raw)
     prepared, set_aside = grammar.prepare(rest)
     reading = grammar.read(_normalise(prepared), set_aside)
+    if stated is not None and not reading.core:
+        # The statement was the type too ("TNBC, pT3N1"): read the text with it kept.
+        prepared, set_aside = grammar.prepare(raw)
+        reading = grammar.read(_normalise(prepared), set_aside)
     key = _normalise(raw)
 
     found = _as_found(idx, _exact(idx, raw.upper(), raw_code=True), key)
@@ -491,12 +506,15 @@ def _resolve(text: str) -> TumorType:
                 found = _Found(found.code, "grammar", ontology=found.ontology)
     if found is None and reading.core in _AGNOSTIC:
         return _agnostic(text, reading, stated, solid=_AGNOSTIC[reading.core])
-    if found is None and grammar.placeholder(reading.core):
+    if found is None and (grammar.placeholder(reading.core) or grammar.placeholder(key)):
         # Nothing but qualifiers ("metastatic") has nothing to suggest; a placeholder
-        # ("awaiting histology") gets what to write while the type is not known.
-        raise UnknownTumorError(text, _PLACEHOLDER_SUGGESTIONS if reading.core else ())
+        # ("awaiting histology", "?") gets what to write while the type is not known.
+        only_qualifiers = not reading.core and key
+        raise UnknownTumorError(text, () if only_qualifiers else _placeholder_hints(key))
     if found is None:
         found = _compose(idx, reading)
+    if found is None:
+        found, reading = _head_segment(idx, prepared, reading)
     for candidate in dict.fromkeys((reading.soft_core, reading.core)):
         if found is None and candidate:
             code = _fuzzy(idx, candidate)
@@ -507,6 +525,52 @@ def _resolve(text: str) -> TumorType:
     if graded is not None:
         found = _Found(graded, "grammar", found.histology, found.site, graded_from=found.code)
     return _tumor(idx, text, found, reading, stated)
+
+
+def _find(idx: _Index, reading: grammar.Reading) -> _Found | None:
+    for candidate in dict.fromkeys((reading.soft_core, reading.plain_core, reading.core)):
+        if candidate:
+            hit = _exact(idx, candidate.upper(), raw_code=True)
+            found = _as_found(idx, hit or _exact(idx, candidate, raw_code=False), candidate)
+            if found is not None:
+                return found
+    return _compose(idx, reading)
+
+
+def _head_segment(
+    idx: _Index, prepared: str, reading: grammar.Reading
+) -> tuple[_Found | None, grammar.Reading]:
+    """Tumor-board lists put the type first and details after commas: "GIST, small
+    bowel, high risk". The first segment is read as the tumor, with the segments that
+    name a site; the others are set aside and said so."""
+    segments = [seg.strip() for seg in re.split(r"[,;()\[\]]", prepared) if seg.strip()]
+    if len(segments) < 2:
+        return None, reading
+    head, rest = segments[0], segments[1:]
+    sites = [seg for seg in rest if grammar.read(_normalise(seg)).site is not None]
+    others = [seg for seg in rest if seg not in sites]
+    for parts, set_aside in (([head], rest), ([head, *sites], others)):
+        try:
+            part = grammar.read(_normalise(" ".join(parts)))
+            found = _find(idx, part)
+        except _AmbiguousTumorError:
+            continue
+        if found is None:
+            continue
+        subsite = reading.subsite or (", ".join(sites) if sites and parts == [head] else None)
+        # Segments with words the grammar did not read ("high risk" is read; "epithelioid"
+        # is not) are set aside and shown, so nothing disappears silently.
+        unread = tuple(seg for seg in set_aside if grammar.read(_normalise(seg)).core)
+        merged = dataclasses.replace(
+            part,
+            grade=reading.grade,
+            grade_text=reading.grade_text,
+            course=reading.course,
+            subsite=subsite,
+            qualifiers=(*reading.qualifiers, *unread),
+        )
+        return _Found(found.code, "grammar", found.histology, found.site), merged
+    return None, reading
 
 
 def _as_found(
@@ -664,7 +728,7 @@ def _with_qualifiers(
     parts = [sentence]
     if subsite:
         parts.append(f"{subsite!r} kept as a sub-site")
-    if reading.laterality and (subsite is None or reading.laterality not in subsite):
+    if reading.laterality and (subsite is None or _normalise(reading.laterality) != _normalise(subsite)):
         parts.append(f"laterality {reading.laterality}")
     if reading.grade is not None:
         parts.append(f"grade {reading.grade} ({reading.grade_text!r})")

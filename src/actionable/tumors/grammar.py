@@ -112,8 +112,9 @@ _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 # Stage and extent: read and set aside (never change the type).
 _STAGE = (
     r"(?:(?:figo|ajcc|tnm|clinical|pathologic(?:al)?)\s+)?(?:\d{4}\s+)?"
-    r"stage\s+(?:0|i{1,3}|iv|[1-4])(?:\s?[a-c](?:\s?[1-3])?)?"
-    r"|figo\s+(?:\d{4}\s+)?(?:i{1,3}|iv|[1-4])(?:\s?[a-c](?:\s?[1-3])?)?"
+    # The sub-stage letter must be attached: "stage IV B-ALL" is B-ALL.
+    r"stage\s+(?:0|i{1,3}|iv|[1-4])(?:[a-c][1-3]?)?"
+    r"|figo\s+(?:\d{4}\s+)?(?:i{1,3}|iv|[1-4])(?:[a-c][1-3]?)?"
     r"|(?:extensive|limited|early|late)\s+stage(?:\s+disease)?"
 )
 _TNM = (
@@ -127,6 +128,13 @@ _OTHER_QUALIFIERS = (
     r"|previously\s+treated|heavily\s+pretreated|pretreated|persistent|progressive"
     r"|progressing|nos\s+primary|diagnosed\s+\d{4}|diagnosed\s+in\s+\d{4}|biopsy\s+proven"
     r"|histologically\s+confirmed|confirmed|disease|s p\s+\w+"
+    r"|bclc\s+(?:stage\s+)?[0a-d]|child\s+pugh\s+[abc]\d{0,2}"
+    r"|(?:on\s+(?:a\s+)?background\s+of|in\s+(?:the\s+)?setting\s+of|arising\s+in)"
+    r"\s+(?:cirrhosi[s]?|hepatitis\s+[bc]|nash|masld)"
+    r"|(?:hpv|p16|ebv)\s+(?:positive|negative|associated|related|driven|mediated|independent)"
+    r"|(?:non\s+)?muscle\s+invasive|platinum\s+(?:sensitive|resistant|refractory)"
+    r"|(?:very\s+)?(?:high|low|intermediate)(?:\s+1|\s+2)?\s+risk|siewert\s+(?:i{1,3}|[1-3])"
+    r"|(?:es|ls)(?=\s+sclc)|(?:distal|middle|upper|lower|mid)\s+third"
 )
 
 # Course of disease words -> the PatientFacts.course value they state.
@@ -134,7 +142,7 @@ _COURSE: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"relapsed\s+refractory|relapsed\s+or\s+refractory", ("relapsed", "refractory")),
     (r"(?:in\s+)?(?:first|second|third|1st|2nd|3rd|early|late|multiply)\s+relapse[d]?"
      r"|(?:in\s+)?relapse|relapsed|relapsing", ("relapsed",)),
-    (r"primary\s+refractory|refractory", ("refractory",)),
+    (r"(?:primary|rai|radioiodine|iodine)\s+refractory|refractory", ("refractory",)),
     (r"locally\s+recurrent|recurrent|recurrence|recurring", ("recurrent",)),
     (r"newly\s+diagnosed|new\s+diagnosis", ("newly diagnosed",)),
     (r"(?:in\s+)?chronic\s+phase|(?<=cml\s)cp", ("chronic phase",)),
@@ -151,6 +159,8 @@ _COURSE: tuple[tuple[str, tuple[str, ...]], ...] = (
      r"|visceral|cns|leptomeningeal|adrenal|pleural|hepatic|osseous)"
      r"(?:\s+and\s+\w+)?\s+metasta(?:sis|se|tic\s+disease|tase)"
      r"|with\s+metasta(?:sis|se|tase)|metastatic\s+to\s+(?:the\s+)?\w+(?:\s+and\s+\w+)?"
+     r"|(?:with\s+)?(?:liver|lung|bone|brain|nodal|peritoneal|distant|adrenal|osseous)\s+met"
+     r"|(?<=\s)to\s+(?:the\s+)?(?:liver|lung|bone|brain|lymph\s+node|peritoneum)\b"
      r"|metastatic|metastasized|metastasised|disseminated|widespread|oligometastatic",
      ("metastatic",)),
     (r"advanced", ("advanced",)),
@@ -171,7 +181,7 @@ _COURSE_ABBREVIATIONS: Mapping[str, tuple[str, ...]] = {
 # Grades: numeric and worded. "anaplastic" is WHO grade 3 only for the diffuse gliomas.
 _GRADE = (
     r"(?:(?:who|cns\s?who|who\s+cns|histologic(?:al)?|nuclear|nottingham|fnclcc|fuhrman"
-    r"|isup|tumor)\s+)?grade\s+(?P<num>[1-4]|i{1,3}|iv)(?:\s?[ab])?(?:\s+of\s+[34]|\s+[34])?"
+    r"|isup)\s+)?grade\s+(?P<num>[1-4]|i{1,3}|iv)(?:\s?[ab])?(?:\s+of\s+[34]|\s+[34])?"
     r"|\bg(?P<g>[1-4])\b"
     r"|(?P<word>low|high|intermediate)\s+grade"
     r"|(?P<diff>well|moderately|moderate|poorly)(?:\s+to\s+(?:moderately|poorly))?"
@@ -194,8 +204,8 @@ class Site:
 
 
 SITES: Mapping[str, Site] = {
-    "colon": Site(("colon", "colonic"), "BOWEL"),
-    "rectum": Site(("rectal", "rectum"), "BOWEL"),
+    "colon": Site(("colon", "colonic", "colon and rectum", "colorectal"), "BOWEL"),
+    "rectum": Site(("rectal", "rectum", "colon and rectum", "colorectal"), "BOWEL"),
     "colorectal": Site(("colorectal",), "BOWEL"),
     "small bowel": Site(("small bowel", "small intestinal"), "BOWEL"),
     "duodenum": Site(("duodenal", "small bowel", "small intestinal"), "BOWEL"),
@@ -229,7 +239,7 @@ SITES: Mapping[str, Site] = {
     "skin": Site(("skin", "cutaneous"), "SKIN"),
     "brain": Site(("brain",), "BRAIN"),
     "testis": Site(("testicular",), "TESTIS"),
-    "vulva": Site(("vulvar",), "VULVA"),
+    "vulva": Site(("vulvar", "vulva vagina", "vulva"), "VULVA"),
     "penis": Site(("penile",), "PENIS"),
     "adrenal gland": Site(("adrenal", "adrenocortical"), "ADRENAL_GLAND"),
     "pleura": Site(("pleural",), "PLEURA"),
@@ -241,7 +251,7 @@ SITES: Mapping[str, Site] = {
 canonical name; :mod:`actionable.tumors` composes it with the histology using the
 forms."""
 
-# Sub-sites and site words (normalised text) -> canonical site. Longest first wins:
+# Sub-sites and site words (normalised text) -> canonical site ("" for a body region). Longest first wins:
 # "sigmoid colon" before "colon". Plain site words are listed so that "of the colon"
 # and "colonic" are found as sites.
 _SUBSITES: tuple[tuple[str, str, bool], ...] = (
@@ -283,6 +293,8 @@ _SUBSITES: tuple[tuple[str, str, bool], ...] = (
     (r"base\s+of\s+(?:the\s+)?tongue|tonsil|tonsillar|soft\s+palate", "oropharynx", True),
     (r"glottic|supraglottic|subglottic|glottis|vocal\s+cord", "larynx", True),
     (r"(?:right|left)\s+lobe\s+of\s+(?:the\s+)?liver|liver\s+segment\s+\d", "liver", True),
+    (r"(?:upper|lower)\s+(?:back|limb)|back|trunk|scalp|face|cheek|forearm|upper\s+arm|arm|leg"
+     r"|thigh|shin|calf|foot|sole|hand|finger|toe|shoulder|abdominal\s+wall", "", True),
     (r"(?:frontal|temporal|parietal|occipital)\s+lobe|brainstem|cerebellum|cerebellar"
      r"|thalamus|corpus\s+callosum", "brain", True),
     (r"colonic|colon", "colon", False),
@@ -357,8 +369,8 @@ class Reading:
     core: str
     """The histology + site left for lookup, sub-sites rewritten to their site."""
     soft_core: str
-    """The text with only stage, TNM, FIGO and course words removed (grade,
-    laterality and "primary" kept): names such as "low-grade glioma" need them."""
+    """The text with only stage, TNM, FIGO, course and laterality words removed (grade
+    and "primary" kept): names such as "low-grade glioma" need them."""
     plain_core: str = ""
     """``soft_core`` without the word "primary"."""
     grade: str | None = None
@@ -400,13 +412,14 @@ def read(key: str, raw_qualifiers: tuple[str, ...] = ()) -> Reading:
             return " "
 
         text = pattern.sub(course_word, text)
-    soft = _tidy(text)
-    plain = _tidy(_PRIMARY_RE.sub(" ", text))
+    # No OncoTree name says left or right: laterality can go before the first lookup.
+    soft = _tidy(_LATERALITY_RE.sub(" ", text))
+    plain = _tidy(_PRIMARY_RE.sub(" ", soft))
 
     grade: str | None = None
     grade_text: str | None = None
-    hit = _GRADE_RE.search(text)
-    if hit is not None:
+    # "well-differentiated NET, G1": every grade statement is read; the first decides.
+    for hit in reversed(list(_GRADE_RE.finditer(text))):
         grade, grade_text = _grade(hit), hit.group(0)
         text = text[: hit.start()] + " " + text[hit.end() :]
 
@@ -416,7 +429,8 @@ def read(key: str, raw_qualifiers: tuple[str, ...] = ()) -> Reading:
         found = pattern.search(text)
         if found is None:
             continue
-        site = canonical
+        # A body region ("back", "thigh") says where, not which organ: no site word.
+        site = canonical or None
         if keep:
             subsite = found.group(0)
         text = text[: found.start()] + " " + canonical + " " + text[found.end() :]
@@ -426,7 +440,7 @@ def read(key: str, raw_qualifiers: tuple[str, ...] = ()) -> Reading:
     lat = _LATERALITY_RE.search(text)
     if lat is not None:
         laterality = lat.group(0)
-        text = text[: lat.start()] + " " + text[lat.end() :]
+        text = _LATERALITY_RE.sub(" ", text)
         if subsite is None and "sided" in laterality:
             subsite = laterality
     text = _PRIMARY_RE.sub(" ", text)
