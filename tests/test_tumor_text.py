@@ -164,7 +164,9 @@ def test_grade_picks_graded_nodes() -> None:
 
 
 def test_sub_sites_and_qualifiers_are_kept_on_the_tumor() -> None:
-    tumor = resolve_tumor("Adenocarcinoma of the sigmoid colon, moderately differentiated, pT3 N1b M0")
+    tumor = resolve_tumor(
+        "Adenocarcinoma of the sigmoid colon, moderately differentiated, pT3 N1b M0"
+    )
     assert tumor.code == "COAD"
     assert tumor.subsite == "sigmoid colon"
     assert tumor.grade == "2"
@@ -235,7 +237,8 @@ def test_agnostic_contexts_respect_groups() -> None:
 # --------------------------------------------------------------------------- property
 
 _PREFIXES = ["", "stage IV ", "metastatic ", "relapsed ", "recurrent ", "newly diagnosed ",
-             "locally advanced ", "left ", "right-sided ", "bilateral ", "Relapsed/refractory "]  # fmt: skip
+             "locally advanced ", "left ", "right-sided ", "bilateral ",
+             "Relapsed/refractory "]  # fmt: skip
 _SUFFIXES = ["", ", pT3N1", ", ypT2N0M1", " cT4bN2", ", stage IIIB", ", FIGO IIIC",
              ", relapsed", " in first relapse", ", metastatic", ", recurrent", " (stage 2)",
              ", refractory", ", unresectable"]  # fmt: skip

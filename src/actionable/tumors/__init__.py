@@ -21,7 +21,6 @@ import dataclasses
 import json
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -31,9 +30,9 @@ from typing import Any, Literal
 
 import yaml
 
+from .. import facts as _facts
 from .._resources import knowledgebase_dir
 from ..errors import RuleFileError, UnknownTumorError
-from .. import facts as _facts
 from ..models import PatientFacts, TumorContext, TumorMatch, TumorType
 from . import grammar
 from .grammar import normalise as _normalise
@@ -450,6 +449,7 @@ def _placeholder_hints(key: str) -> tuple[str, ...]:
         return _PLACEHOLDER_SUGGESTIONS[::-1]
     return _PLACEHOLDER_SUGGESTIONS
 
+
 # Words that name no histology, only that there is a cancer: composed with a site they
 # give the site's default type ("carcinoma of the parotid" -> salivary carcinoma).
 _GENERIC = frozenset({"cancer", "carcinoma", "malignancy", "malignant neoplasm", "ca"})
@@ -486,6 +486,10 @@ def _resolve(text: str) -> TumorType:
     raw = text.strip()
     if not raw:
         raise UnknownTumorError(text, ())
+    exact_code = _exact(idx, raw.upper(), raw_code=True)
+    if exact_code is not None:
+        # A bare code has nothing else to read.
+        return _tumor(idx, text, _Found(*exact_code), grammar.Reading(core="", soft_core=""), None)
     stated, rest = _facts.extract_facts(raw)
     prepared, set_aside = grammar.prepare(rest)
     reading = grammar.read(_normalise(prepared), set_aside)
@@ -495,7 +499,7 @@ def _resolve(text: str) -> TumorType:
         reading = grammar.read(_normalise(prepared), set_aside)
     key = _normalise(raw)
 
-    found = _as_found(idx, _exact(idx, raw.upper(), raw_code=True), key)
+    found: _Found | None = None
     for candidate in dict.fromkeys((key, reading.soft_core, reading.plain_core, reading.core)):
         if found is None and candidate:
             # Upper case first: the normalised "idc" is also IDCS with its "s" dropped.
@@ -573,9 +577,7 @@ def _head_segment(
     return None, reading
 
 
-def _as_found(
-    idx: _Index, hit: tuple[str, MatchedBy] | None, key: str
-) -> _Found | None:
+def _as_found(idx: _Index, hit: tuple[str, MatchedBy] | None, key: str) -> _Found | None:
     if hit is None:
         return None
     return _Found(hit[0], hit[1], ontology=hit[1] == "synonym" and key in idx.ontology)
@@ -728,8 +730,9 @@ def _with_qualifiers(
     parts = [sentence]
     if subsite:
         parts.append(f"{subsite!r} kept as a sub-site")
-    if reading.laterality and (subsite is None or _normalise(reading.laterality) != _normalise(subsite)):
-        parts.append(f"laterality {reading.laterality}")
+    laterality = reading.laterality
+    if laterality and (subsite is None or _normalise(laterality) != _normalise(subsite)):
+        parts.append(f"laterality {laterality}")
     if reading.grade is not None:
         parts.append(f"grade {reading.grade} ({reading.grade_text!r})")
     if reading.course:
@@ -739,8 +742,6 @@ def _with_qualifiers(
     if stated is not None:
         parts.append("receptor and HER2/PD-L1 statements kept as patient facts")
     return "; ".join(parts)
-
-
 
 
 def _exact(idx: _Index, key: str, *, raw_code: bool) -> tuple[str, MatchedBy] | None:

@@ -43,6 +43,7 @@ _BRITISH = (
     ("leukaem", "leukem"),
     ("haem", "hem"),
     ("anaem", "anem"),
+    ("aemia", "emia"),
     ("oestr", "estr"),
     ("paediatr", "pediatr"),
     ("gynaec", "gynec"),
@@ -251,7 +252,8 @@ SITES: Mapping[str, Site] = {
 canonical name; :mod:`actionable.tumors` composes it with the histology using the
 forms."""
 
-# Sub-sites and site words (normalised text) -> canonical site ("" for a body region). Longest first wins:
+# Sub-sites and site words (normalised text) -> canonical site ("" for a body region).
+# Longest first wins:
 # "sigmoid colon" before "colon". Plain site words are listed so that "of the colon"
 # and "colonic" are found as sites.
 _SUBSITES: tuple[tuple[str, str, bool], ...] = (
@@ -333,6 +335,16 @@ _SUBSITES: tuple[tuple[str, str, bool], ...] = (
     (r"peritoneal|peritoneum", "peritoneum", False),
     (r"thymic|thymu[s]?", "thymus", False),
 )  # fmt: skip
+
+# Every name and form of every site, longest first so that "colon and rectum" wins over
+# "colon" at the same place.
+_SITE_NAMES: dict[str, str] = {canonical: canonical for canonical in SITES}
+for _canonical, _spec in SITES.items():
+    for _form in _spec.forms:
+        _SITE_NAMES.setdefault(_form, _canonical)
+_SITE_NAME_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(n) for n in sorted(_SITE_NAMES, key=len, reverse=True)) + r")\b"
+)
 
 _SITE_RES = tuple(
     (re.compile(rf"\b(?:{pattern})\b"), site, keep) for pattern, site, keep in _SUBSITES
@@ -500,18 +512,14 @@ def site_in(core: str) -> tuple[str, str] | None:
     >>> site_in("adenocarcinoma of the colon")
     ('colon', 'adenocarcinoma')
     """
-    words = core.split()
-    for canonical in sorted(SITES, key=len, reverse=True):
-        names = (canonical, *SITES[canonical].forms)
-        for name in sorted(names, key=len, reverse=True):
-            hit = re.search(rf"\b{re.escape(name)}\b", core)
-            if hit is None:
-                continue
-            rest = (core[: hit.start()] + " " + core[hit.end() :]).split()
-            rest = [w for w in rest if w not in ("of", "the", "in", "arising", "from")]
-            if rest and len(rest) < len(words):
-                return canonical, " ".join(rest)
-    return None
+    hit = _SITE_NAME_RE.search(core)
+    if hit is None:
+        return None
+    rest = (core[: hit.start()] + " " + core[hit.end() :]).split()
+    rest = [w for w in rest if w not in ("of", "the", "in", "arising", "from")]
+    if not rest:
+        return None
+    return _SITE_NAMES[hit.group(0)], " ".join(rest)
 
 
 Grade = Literal["1", "2", "3", "4", "low", "high"]
