@@ -4,13 +4,14 @@ Run from the repository root: ``python benchmarks/tumors.py [N]``.
 
 Builds N (default 1,000) distinct tumor strings with a fixed seed: the corpus phrasings
 in ``tests/corpus/tumors.tsv`` (histology + site, grades, receptor statements, heme
-course words, tumor-board lists; one in twenty from ``not_tumors.tsv``) wrapped in random qualifiers (stage, TNM, FIGO,
-laterality, course words) and case. Every string is timed on its own with the answer
-cache cleared just before it, so each one is read from scratch (the loaded vocabulary
-stays: it is built once per process). Each string's time is the best of three such
-calls (a single call on a shared machine is often preempted; the single-call median and
-p95 are printed too). The baseline, in the same run and the same way, is the exact
-lookup of the resolved code: both ``get_tumor(code)`` and ``resolve_tumor(code)``.
+course words, tumor-board lists; one in twenty from ``not_tumors.tsv``) wrapped in
+random qualifiers (stage, TNM, FIGO, laterality, course words, grades) and case.
+Every string is timed on its own with the answer cache cleared just before it, so
+each one is read from scratch (the loaded vocabulary stays: it is built once per
+process). Each string's time is the best of three such calls (a single call on a
+shared machine is often preempted; the single-call median and p95 are printed too).
+The baseline, in the same run and the same way, is the exact lookup of the resolved
+code: both ``get_tumor(code)`` and ``resolve_tumor(code)``.
 """
 
 from __future__ import annotations

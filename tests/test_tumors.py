@@ -634,7 +634,7 @@ def test_synonym_file_is_consistent() -> None:
     tumors._clear_caches()
     assert resolve_tumor("colon NEC").code == "HGNEC"
     index = tumors._index()
-    assert len(index.synonyms) >= 200
+    assert len(index.synonyms) >= 150  # the grammar composes what the file once listed
     assert set(index.synonyms.values()) <= all_codes()
 
 
