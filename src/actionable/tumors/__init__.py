@@ -1,10 +1,13 @@
 """Tumor types: clinician text to OncoTree, and whether a rule's tumor context applies.
 
-Resolution never guesses silently. Text is accepted when it is an OncoTree code, an
-OncoTree name, a curated synonym (``knowledgebase/tumor_synonyms.yaml``) or, as the
-only approximate case, a reordering of one of those or a one-letter slip in a long
-word with no competing candidate nearby. Anything else raises
-:class:`~actionable.errors.UnknownTumorError` with the closest known terms.
+Resolution never guesses silently. The grammar (:mod:`actionable.tumors.grammar`)
+reads the qualifiers (stage, TNM, grade, course, sub-site, receptor statements); the
+histology + site left is accepted when it is an OncoTree code, an OncoTree name, a
+curated synonym (``knowledgebase/tumor_synonyms.yaml``), a Disease Ontology synonym
+(``knowledgebase/tumor_ontology_synonyms.tsv``), a composition of a histology and a
+site that names one node or, as the only approximate case, a reordering of a term or
+a one-letter slip in a long word with no competing candidate nearby. Anything else
+raises :class:`~actionable.errors.UnknownTumorError` with the closest known terms.
 
 >>> from actionable.tumors import resolve_tumor
 >>> t = resolve_tumor("stage IV colon NEC")
@@ -386,13 +389,17 @@ def resolve_tumor(text: str | TumorType) -> TumorType:
     """Resolve a tumor type as a clinician writes it to an OncoTree node.
 
     Accepts OncoTree codes in any case (current or retired, e.g. ``MM``), OncoTree
-    names and synonyms from ``knowledgebase/tumor_synonyms.yaml``, ignoring case,
-    punctuation, spacing, British spelling, plural ``s`` and qualifiers that do not
-    change the type ("stage IV", "metastatic", "relapsed/refractory"...). A
-    :class:`TumorType` is returned unchanged.
+    names, curated and Disease Ontology synonyms, and histology + site compositions
+    ("neuroendocrine carcinoma of the cecum"), ignoring case, punctuation, spacing,
+    British spelling and plural ``s``. Qualifiers are read and kept on the result:
+    stage, TNM, FIGO and Gleason in ``qualifiers``, ``grade`` (which picks graded
+    nodes: "grade 2 glioma" is LGGNOS), ``subsite``, ``course`` and receptor/HER2
+    statements in ``facts``; ``reading`` says how the text was read. "any solid tumor"
+    is a tumor-agnostic context (see :func:`is_agnostic`). A :class:`TumorType` is
+    returned unchanged.
 
     Approximate matching (``matched_by == "fuzzy"``) only accepts a reordering of a
-    known term ("adenocarcinoma of the lung"), a missing or extra space, or a
+    known term ("carcinoma, hepatocellular"), a missing or extra space, or a
     one-letter slip in a word of at least six letters, and only when no other type
     is that close. Everything else raises :class:`UnknownTumorError` with up to three
     suggestions; a phrase that names several types (``ALL``) raises with those types.
@@ -400,6 +407,9 @@ def resolve_tumor(text: str | TumorType) -> TumorType:
     >>> from actionable.tumors import resolve_tumor
     >>> resolve_tumor("luad").code, resolve_tumor("Metastatic colorectal cancer").code
     ('LUAD', 'COADREAD')
+    >>> t = resolve_tumor("anaplastic oligodendroglioma, relapsed")
+    >>> t.code, t.grade, t.course, t.matched_by
+    ('ODG3', '3', ('relapsed',), 'grammar')
     >>> t = resolve_tumor("hepatocelular carcinoma")
     >>> t.code, t.matched_by
     ('HCC', 'fuzzy')
