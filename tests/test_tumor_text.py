@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from actionable import evaluate
 from actionable.errors import UnknownTumorError
 from actionable.models import TumorContext
-from actionable.tumors import is_agnostic, match, resolve_tumor
+from actionable.tumors import is_agnostic, match, resolve_tumor, validate_context
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "tests" / "corpus"
@@ -232,6 +232,11 @@ def test_agnostic_contexts_respect_groups() -> None:
     assert match(TumorContext(include=("all",)), anything).matched is True
     assert match(TumorContext(include=("all",), exclude=("all_liquid",)), anything).matched is False
     assert match(TumorContext(include=("all_liquid",)), solid).matched is False
+
+
+def test_rule_contexts_name_groups_not_agnostic_text() -> None:
+    with pytest.raises(ValueError, match="write the group 'all_solid'"):
+        validate_context(TumorContext(include=("any solid tumor",)))
 
 
 # --------------------------------------------------------------------------- property

@@ -1049,6 +1049,9 @@ def _entry_problem(idx: _Index, entry: str) -> str | None:
     if resolved is None or resolved.matched_by == "fuzzy":
         options = ", ".join(_closest_codes(entry, idx.nodes))
         return f"unknown OncoTree code {entry!r} (did you mean {options}?)"
+    if is_agnostic(resolved):
+        group = "all_solid" if resolved.is_solid else "all"
+        return f"{entry!r} is not an OncoTree code; write the group {group!r}"
     return f"{entry!r} is not an OncoTree code; it resolves to {resolved.code!r}"
 
 
