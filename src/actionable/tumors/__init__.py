@@ -510,7 +510,9 @@ def _resolve(text: str) -> TumorType:
     key = _normalise(raw)
 
     found: _Found | None = None
-    for candidate in dict.fromkeys((key, reading.soft_core, reading.plain_core, reading.core)):
+    for candidate in dict.fromkeys(
+        (key, reading.soft_core, reading.plain_core, reading.core, *_spelled_out(reading.core))
+    ):
         if found is None and candidate:
             # Upper case first: the normalised "idc" is also IDCS with its "s" dropped.
             hit = _exact(idx, candidate.upper(), raw_code=True)
@@ -541,8 +543,22 @@ def _resolve(text: str) -> TumorType:
     return _tumor(idx, text, found, reading, stated)
 
 
+def _spelled_out(core: str) -> tuple[str, ...]:
+    """The core with "ca" / "adenoca" spelled out, without a trailing "NOS", and a short
+    core squashed into a code ("mds eb2" is MDSEB2)."""
+    words = core.split()
+    out = [" ".join({"ca": "carcinoma", "adenoca": "adenocarcinoma"}.get(w, w) for w in words)]
+    if words and words[-1] == "nos":
+        out.append(" ".join(words[:-1]))
+    if 1 < len(words) <= 2 and all(len(w) <= 5 for w in words):
+        out.append("".join(words).upper())
+    return tuple(o for o in out if o and o != core)
+
+
 def _find(idx: _Index, reading: grammar.Reading) -> _Found | None:
-    for candidate in dict.fromkeys((reading.soft_core, reading.plain_core, reading.core)):
+    for candidate in dict.fromkeys(
+        (reading.soft_core, reading.plain_core, reading.core, *_spelled_out(reading.core))
+    ):
         if candidate:
             hit = _exact(idx, candidate.upper(), raw_code=True)
             found = _as_found(idx, hit or _exact(idx, candidate, raw_code=False), candidate)
@@ -557,7 +573,7 @@ def _head_segment(
     """Tumor-board lists put the type first and details after commas: "GIST, small
     bowel, high risk". The first segment is read as the tumor, with the segments that
     name a site; the others are set aside and said so."""
-    segments = [seg.strip() for seg in re.split(r"[,;()\[\]]", prepared) if seg.strip()]
+    segments = [seg.strip() for seg in re.split(r"[,;()\[\]]|\s-\s", prepared) if seg.strip()]
     if len(segments) < 2:
         return None, reading
     head, rest = segments[0], segments[1:]
@@ -571,6 +587,7 @@ def _head_segment(
             continue
         if found is None:
             continue
+        found = _narrower_segment(idx, found, set_aside)
         subsite = reading.subsite or (", ".join(sites) if sites and parts == [head] else None)
         # Segments with words the grammar did not read ("high risk" is read; "epithelioid"
         # is not) are set aside and shown, so nothing disappears silently.
@@ -585,6 +602,20 @@ def _head_segment(
         )
         return _Found(found.code, "grammar", found.histology, found.site), merged
     return None, reading
+
+
+def _narrower_segment(idx: _Index, found: _Found, segments: list[str]) -> _Found:
+    """A later segment that names a type under the head's ("Liver cancer (HCC)",
+    "Cholangiocarcinoma (intrahepatic)") says which one it is."""
+    for segment in segments:
+        for text in (segment, f"{segment} {idx.nodes[found.code].name}"):
+            try:
+                narrower = _find(idx, grammar.read(_normalise(text)))
+            except _AmbiguousTumorError:
+                continue
+            if narrower is not None and found.code in idx.nodes[narrower.code].ancestors:
+                return _Found(narrower.code, "grammar", narrower.histology, narrower.site)
+    return found
 
 
 def _as_found(idx: _Index, hit: tuple[str, MatchedBy] | None, key: str) -> _Found | None:

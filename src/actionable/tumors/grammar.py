@@ -62,7 +62,7 @@ def normalise(text: str) -> str:
     """
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("+", " positive ")
+    text = text.replace("+", " positive ").replace("&", " and ")
     text = re.sub(r"['’`]", "", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     # Not a plain replace: American "gastroesophageal" contains "oesophag".
@@ -135,7 +135,9 @@ _OTHER_QUALIFIERS = (
     r"|(?:hpv|p16|ebv)\s+(?:positive|negative|associated|related|driven|mediated|independent)"
     r"|(?:non\s+)?muscle\s+invasive|platinum\s+(?:sensitive|resistant|refractory)"
     r"|(?:very\s+)?(?:high|low|intermediate)(?:\s+1|\s+2)?\s+risk|siewert\s+(?:i{1,3}|[1-3])"
-    r"|(?:es|ls)(?=\s+sclc)|(?:distal|middle|upper|lower|mid)\s+third"
+    r"|(?:es|ls)(?=\s+sclc)|(?<=sclc\s)(?:extensive|limited)(?:\s+stage|\s+disease)?"
+    r"|(?:distal|middle|upper|lower|mid)\s+third"
+    r"|(?:who\s+)?type\s+(?:ab|a|b1|b2|b3)(?=\s|$)"
 )
 
 # Course of disease words -> the PatientFacts.course value they state.
@@ -296,7 +298,9 @@ _SUBSITES: tuple[tuple[str, str, bool], ...] = (
     (r"glottic|supraglottic|subglottic|glottis|vocal\s+cord", "larynx", True),
     (r"(?:right|left)\s+lobe\s+of\s+(?:the\s+)?liver|liver\s+segment\s+\d", "liver", True),
     (r"(?:upper|lower)\s+(?:back|limb)|back|trunk|scalp|face|cheek|forearm|upper\s+arm|arm|leg"
-     r"|thigh|shin|calf|foot|sole|hand|finger|toe|shoulder|abdominal\s+wall", "", True),
+     r"|thigh|shin|calf|foot|sole|hand|finger|toe|shoulder|abdominal\s+wall"
+     r"|(?:distal\s+|proximal\s+)?(?:femur|tibia|fibula|humerus|radius|ulna)|femoral|tibial"
+     r"|spine|vertebra|sacrum|skull|rib|pelvi[sc]", "", True),
     (r"(?:frontal|temporal|parietal|occipital)\s+lobe|brainstem|cerebellum|cerebellar"
      r"|thalamus|corpus\s+callosum", "brain", True),
     (r"colonic|colon", "colon", False),
@@ -316,7 +320,7 @@ _SUBSITES: tuple[tuple[str, str, bool], ...] = (
     (r"thyroid", "thyroid", False),
     (r"small\s+bowel", "small bowel", False),
     (r"appendiceal|appendix", "appendix", False),
-    (r"anal|anu[s]?", "anus", False),
+    (r"anal\s+canal|anal\s+margin|anal|anu[s]?", "anus", False),
     (r"liver|hepatic", "liver", False),
     (r"gallbladder|gall\s+bladder", "gallbladder", False),
     (r"bile\s+duct|biliary", "bile duct", False),
@@ -328,7 +332,7 @@ _SUBSITES: tuple[tuple[str, str, bool], ...] = (
     (r"nasopharyngeal|nasopharynx", "nasopharynx", False),
     (r"oral\s+cavity", "oral cavity", False),
     (r"testicular|testi[s]?", "testis", False),
-    (r"vulvar|vulva", "vulva", False),
+    (r"vulvar|vulval|vulva", "vulva", False),
     (r"penile|peni[s]?", "penis", False),
     (r"adrenal", "adrenal gland", False),
     (r"pleural|pleura", "pleura", False),
