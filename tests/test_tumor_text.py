@@ -183,6 +183,16 @@ def test_sub_sites_and_qualifiers_are_kept_on_the_tumor() -> None:
     assert "epithelioid" in tumor.qualifiers  # not read: set aside and shown
 
 
+def test_alterations_in_the_tumor_text_are_set_aside_and_said() -> None:
+    tumor = resolve_tumor("KRAS G12C NSCLC")
+    assert (tumor.code, tumor.matched_by) == ("NSCLC", "grammar")
+    assert tumor.qualifiers == ("KRAS G12C (an alteration: give it as a report line)",)
+    assert "give it as a report line" in (tumor.reading or "")
+    # Where the metastasis is, is not what the tumor is.
+    tumor = resolve_tumor("Brain metastasis of breast cancer")
+    assert (tumor.code, tumor.course) == ("BRCA", ("metastatic",))
+
+
 def test_receptor_facts_from_the_tumor_text_reach_the_report() -> None:
     report = evaluate(["PIK3CA H1047R"], tumor="ER+ PR- HER2 1+ invasive breast carcinoma")
     assert report.facts.er == "positive"

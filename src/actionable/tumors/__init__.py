@@ -530,6 +530,8 @@ def _resolve(text: str) -> TumorType:
     if found is None:
         found = _compose(idx, reading)
     if found is None:
+        found, reading = _without_alterations(idx, prepared, reading)
+    if found is None:
         found, reading = _head_segment(idx, prepared, reading)
     for candidate in dict.fromkeys((reading.soft_core, reading.core)):
         if found is None and candidate:
@@ -602,6 +604,26 @@ def _head_segment(
         )
         return _Found(found.code, "grammar", found.histology, found.site), merged
     return None, reading
+
+
+def _without_alterations(
+    idx: _Index, prepared: str, reading: grammar.Reading
+) -> tuple[_Found | None, grammar.Reading]:
+    """The type read with the alterations set aside ("EGFR-mutant lung adenocarcinoma");
+    they belong in the report lines, and the reading says they were not used."""
+    rest, alterations = grammar.molecular(prepared)
+    if not alterations:
+        return None, reading
+    part = grammar.read(_normalise(rest), reading.qualifiers)
+    try:
+        found = _find(idx, part)
+    except _AmbiguousTumorError:
+        return None, reading
+    if found is None:
+        return None, reading
+    shown = tuple(f"{a} (an alteration: give it as a report line)" for a in alterations)
+    merged = dataclasses.replace(part, qualifiers=(*part.qualifiers, *shown))
+    return _Found(found.code, "grammar", found.histology, found.site), merged
 
 
 def _narrower_segment(idx: _Index, found: _Found, segments: list[str]) -> _Found:

@@ -27,6 +27,7 @@ __all__ = [
     "SITES",
     "Reading",
     "graded_code",
+    "molecular",
     "normalise",
     "placeholder",
     "prepare",
@@ -91,6 +92,25 @@ _GLEASON_RE = re.compile(
     re.IGNORECASE,
 )
 _RR_RE = re.compile(r"\br\s*/\s*r\b", re.IGNORECASE)
+# Alterations written into the tumor text ("KRAS G12C NSCLC", "EGFR-mutant", "MSI-H"):
+# not part of the type; set aside when the type cannot be read with them.
+_MOLECULAR_RE = re.compile(
+    r"\b(?:[A-Z][A-Z0-9]{1,9}(?:[-/:][A-Z0-9]{2,9})?(?:[\s-]+|(?=[-]))"
+    r"(?:mutant|mutated|mutation|amplified|amplification|rearranged|rearrangement|fusion"
+    r"|fusion-positive|wild-?type|wt|altered|alteration|deficient|proficient|driven|positive"
+    r"|negative|exon\s+\d+\s+\w+|p\.[A-Za-z0-9*_]+|[A-Z]\d{1,4}(?:[A-Z]|fs|\*|del))"
+    r"|MSI-?H(?:igh)?|MSI-?L(?:ow)?|MSS|dMMR|pMMR|TMB-?H(?:igh)?)(?=[\s,;()]|$)"
+)
+
+
+def molecular(text: str) -> tuple[str, tuple[str, ...]]:
+    """Alterations written into a tumor text, and the text without them.
+
+    >>> molecular("KRAS G12C NSCLC")
+    ('NSCLC', ('KRAS G12C',))
+    """
+    found = tuple(hit.group(0).strip() for hit in _MOLECULAR_RE.finditer(text))
+    return " ".join(_MOLECULAR_RE.sub(" ", text).split()), found
 
 
 def prepare(text: str) -> tuple[str, tuple[str, ...]]:
@@ -162,7 +182,10 @@ _COURSE: tuple[tuple[str, tuple[str, ...]], ...] = (
      r"|visceral|cns|leptomeningeal|adrenal|pleural|hepatic|osseous)"
      r"(?:\s+and\s+\w+)?\s+metasta(?:sis|se|tic\s+disease|tase)"
      r"|with\s+metasta(?:sis|se|tase)|metastatic\s+to\s+(?:the\s+)?\w+(?:\s+and\s+\w+)?"
-     r"|(?:with\s+)?(?:liver|lung|bone|brain|nodal|peritoneal|distant|adrenal|osseous)\s+met"
+     r"|(?:with\s+)?(?:liver|lung|bone|brain|nodal|lymph\s+node|peritoneal|distant|adrenal"
+     r"|osseous|skin|leptomeningeal)\s+(?:metasta(?:sis|se|tic\s+disease)|met)"
+     r"(?:\s+(?:from|of))?"
+     r"|metasta(?:sis|se)\s+(?:from|of)"
      r"|(?<=\s)to\s+(?:the\s+)?(?:liver|lung|bone|brain|lymph\s+node|peritoneum)\b"
      r"|metastatic|metastasized|metastasised|disseminated|widespread|oligometastatic",
      ("metastatic",)),
@@ -477,7 +500,7 @@ def read(key: str, raw_qualifiers: tuple[str, ...] = ()) -> Reading:
 def _tidy(text: str) -> str:
     words = text.split()
     # Leading and trailing function words left behind ("of the", "with").
-    while words and words[0] in ("of", "the", "in", "with", "and", "at", "on"):
+    while words and words[0] in ("of", "the", "in", "with", "and", "at", "on", "from"):
         words.pop(0)
     text = " ".join(words)
     while True:
