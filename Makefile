@@ -61,11 +61,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/evaluate.py
 	$(BIN)/python benchmarks/evaluate.py --sources curated,civic
 	$(BIN)/python benchmarks/cohort.py
+	$(BIN)/python benchmarks/tumors.py
 
 # Regenerate the committed vocabularies from ../shared/data (not needed to use the library).
 data: $(STAMP)
 	$(BIN)/python scripts/build_genes.py
 	$(BIN)/python scripts/build_oncotree.py
+	$(BIN)/python scripts/build_tumor_vocabulary.py
 	$(BIN)/python scripts/import_civic.py
 	$(BIN)/python scripts/build_readme.py
 	$(BIN)/python -m actionable schema > docs/rule.schema.json

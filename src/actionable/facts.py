@@ -53,8 +53,9 @@ _SEP = r"\s*[:=]?\s*"
 
 _RECEPTOR_RE = re.compile(
     rf"(?P<name>er|pr|pgr|hr|estrogen receptor|oestrogen receptor|progesterone receptor|"
-    rf"hormone receptor|hormone-receptor){_SEP}(?:status\s*)?"
-    rf"(?:(?P<pos>{_POS})|(?P<neg>{_NEG}))(?:\s*\(?\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)?)?",
+    rf"hormone receptor|hormone-receptor){_SEP}-?(?:status\s*)?"
+    rf"(?:(?P<only>\d+(?:\.\d+)?)\s*%|(?P<pos>{_POS})|(?P<neg>{_NEG}))"
+    rf"(?:\s*\(?\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)?)?",
     re.IGNORECASE,
 )
 _RECEPTOR_NAMES = {
@@ -149,6 +150,10 @@ def _read(body: str, *, whole: bool) -> PatientFacts | None:
     if (hit := m(_RECEPTOR_RE)) is not None:
         field = _RECEPTOR_NAMES[hit.group("name").lower()]
         status = "positive" if hit.group("pos") else "negative"
+        if hit.group("only") is not None:
+            # Only a percentage ("ER 90%"): ASCO/CAP calls 1 % or more positive.
+            only = _percent(hit.group("only"), field.upper(), body)
+            status = "positive" if only >= 1 else "negative"
         if hit.group("pct") and field != "hr":
             pct = _percent(hit.group("pct"), field.upper(), body)
             # Under 1 % staining is negative by ASCO/CAP, whatever the word says.

@@ -1,10 +1,13 @@
 """Tumor types: clinician text to OncoTree, and whether a rule's tumor context applies.
 
-Resolution never guesses silently. Text is accepted when it is an OncoTree code, an
-OncoTree name, a curated synonym (``knowledgebase/tumor_synonyms.yaml``) or, as the
-only approximate case, a reordering of one of those or a one-letter slip in a long
-word with no competing candidate nearby. Anything else raises
-:class:`~actionable.errors.UnknownTumorError` with the closest known terms.
+Resolution never guesses silently. The grammar (:mod:`actionable.tumors.grammar`)
+reads the qualifiers (stage, TNM, grade, course, sub-site, receptor statements); the
+histology + site left is accepted when it is an OncoTree code, an OncoTree name, a
+curated synonym (``knowledgebase/tumor_synonyms.yaml``), a Disease Ontology synonym
+(``knowledgebase/tumor_ontology_synonyms.tsv``), a composition of a histology and a
+site that names one node or, as the only approximate case, a reordering of a term or
+a one-letter slip in a long word with no competing candidate nearby. Anything else
+raises :class:`~actionable.errors.UnknownTumorError` with the closest known terms.
 
 >>> from actionable.tumors import resolve_tumor
 >>> t = resolve_tumor("stage IV colon NEC")
@@ -17,10 +20,10 @@ Center, CC BY 4.0; see NOTICE.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -30,15 +33,19 @@ from typing import Any, Literal
 
 import yaml
 
-from ._resources import knowledgebase_dir
-from .errors import RuleFileError, UnknownTumorError
-from .models import TumorContext, TumorMatch, TumorType
+from .. import facts as _facts
+from .._resources import knowledgebase_dir
+from ..errors import RuleFileError, UnknownTumorError
+from ..models import PatientFacts, TumorContext, TumorMatch, TumorType
+from . import grammar
+from .grammar import normalise as _normalise
 
 __all__ = [
     "GROUPS",
     "all_codes",
     "descendants",
     "get_tumor",
+    "is_agnostic",
     "is_known_code",
     "match",
     "oncotree_release",
@@ -55,6 +62,7 @@ GROUPS: Mapping[str, str] = {
 
 ONCOTREE_FILE = "oncotree.json"
 SYNONYMS_FILE = "tumor_synonyms.yaml"
+ONTOLOGY_FILE = "tumor_ontology_synonyms.tsv"
 
 # OncoTree files blood cancers under two tissues; everything else is a solid organ
 # except the lymphomas OncoTree files under the organ they arise in.
@@ -67,41 +75,6 @@ _UNDETERMINED = frozenset({"TISSUE", "OTHER", "MIXED"})
 # "Lung Adenocarcinoma" without letting content words go missing.
 _STOPWORDS = frozenset({"of", "the", "in", "and", "a", "an"})
 
-# Spelling variants are rewritten on both sides, so names from OncoTree
-# ("Polycythaemia Vera Myelofibrosis") and input meet whatever spelling either uses.
-_BRITISH = (
-    ("tumour", "tumor"),
-    ("leukaem", "leukem"),
-    ("haem", "hem"),
-    ("anaem", "anem"),
-    ("oestr", "estr"),
-    ("paediatr", "pediatr"),
-    ("gynaec", "gynec"),
-    ("caec", "cec"),
-    ("centre", "center"),
-)
-
-# Words that describe the course or extent of a disease, not what it is. Grades,
-# "invasive", "malignant", "secondary" and "therapy-related" are deliberately absent:
-# they change the OncoTree type.
-_QUALIFIER_RE = re.compile(
-    r"\b(?:"
-    r"stage (?:0|i{1,3}|iv|[1-4]) ?(?:[a-c][1-3]?)?"
-    r"|(?:c|p|yp|r)?t[0-4x][a-d]?(?:is)? ?n[0-3x][a-c]? ?m[01x][a-c]?"
-    r"|(?:with|to) (?:the )?(?:liver|lung|bone|brain|peritoneal|nodal|lymph node|distant"
-    r"|visceral|cns|leptomeningeal) metasta(?:sis|se|tic disease)"
-    r"|with metasta(?:sis|se)"
-    r"|metastatic to (?:the )?[a-z]+"
-    r"|locally advanced|advanced|metastatic|metastasized|metastasised|recurrent|recurring"
-    r"|relapsed|refractory|r r|unresectable|inoperable|resectable|resected|de novo"
-    r"|newly diagnosed|(?<!unknown )primary|progressive|progressing|localized|localised"
-    r"|disseminated|extensive stage|limited stage|early stage|late stage|treatment naive"
-    r"|previously treated|pretreated|heavily pretreated|untreated|persistent"
-    r")\b"
-)
-
-# "pancreas", "thymus", "mycosis" are singular; "carcinomas" is not.
-_PLURAL_KEEP = ("ss", "us", "is", "os")
 # The C loader parses the synonyms file ten times faster; both are safe loaders.
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _LOCK = threading.Lock()
@@ -141,6 +114,7 @@ class _Index:
     retired: Mapping[str, tuple[str, ...]]
     names: Mapping[str, tuple[str, ...]]
     synonyms: Mapping[str, str]
+    ontology: Mapping[str, str]
     ambiguous: Mapping[str, tuple[str, ...]]
     bags: Mapping[tuple[str, ...], frozenset[str]]
     squashed: Mapping[str, frozenset[str]]
@@ -148,33 +122,6 @@ class _Index:
 
 
 # --------------------------------------------------------------------------- text
-
-
-def _normalise(text: str) -> str:
-    """Case, accents, punctuation, spacing, British spelling and plural ``s``."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("+", " positive ")
-    text = re.sub(r"['’`]", "", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    # Not a plain replace: American "gastroesophageal" contains "oesophag".
-    text = re.sub(r"\boesophag|(?<=gastro)oesophag", "esophag", text)
-    for old, new in _BRITISH:
-        text = text.replace(old, new)
-    tokens = text.split()
-    return " ".join(_singular(token) for token in tokens)
-
-
-def _singular(token: str) -> str:
-    plural = token.endswith("s") and not token.endswith(_PLURAL_KEEP)
-    plural = plural and (not token.endswith("as") or token.endswith("mas"))
-    if plural and len(token) >= 4 and token.isalpha():
-        return token[:-1]
-    return token
-
-
-def _strip_qualifiers(key: str) -> str:
-    return " ".join(_QUALIFIER_RE.sub(" ", key).split())
 
 
 def _bag(key: str) -> tuple[str, ...]:
@@ -281,6 +228,26 @@ def _read_synonyms(
     return pairs, ambiguous
 
 
+def _read_ontology(path: Path, nodes: Mapping[str, _Node]) -> list[tuple[str, str]]:
+    """Disease Ontology phrasings joined to OncoTree (scripts/build_tumor_vocabulary.py)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise RuleFileError(
+            path, f"cannot read the tumor vocabulary ({exc}); run scripts/build_tumor_vocabulary.py"
+        ) from exc
+    pairs: list[tuple[str, str]] = []
+    for number, line in enumerate(lines, 1):
+        if not line or line.startswith("#") or line.startswith("phrase\t"):
+            continue
+        phrase, _, rest = line.partition("\t")
+        code = rest.partition("\t")[0]
+        if code not in nodes:
+            raise RuleFileError(path, f"unknown OncoTree code {code!r}", line=number)
+        pairs.append((phrase, code))
+    return pairs
+
+
 def _closest_codes(text: str, codes: Iterable[str], n: int = 3) -> list[str]:
     target = text.upper()
     scored = sorted(((SequenceMatcher(None, target, c).ratio(), c) for c in codes), reverse=True)
@@ -297,7 +264,10 @@ def _build_index() -> _Index:
     codes: dict[str, str] = {}
     for code in nodes:
         codes[code.upper()] = code
-        codes[_normalise(code)] = code
+    # A code's own lower-case spelling wins over another's with its "s" dropped
+    # ("idcs" normalises to "idc", which is IDC, not IDCS).
+    for code in sorted(nodes, key=lambda c: _normalise(c) != c.lower()):
+        codes.setdefault(_normalise(code), code)
     # A retired code can point to several successors (ALL -> BLL, TLL): it then stays
     # ambiguous rather than picking one.
     retired_sets: dict[str, set[str]] = {}
@@ -346,6 +316,15 @@ def _build_index() -> _Index:
             )
         ambiguous[key] = options
 
+    ontology: dict[str, str] = {}
+    for phrase, code in _read_ontology(base / ONTOLOGY_FILE, nodes):
+        key = _normalise(phrase)
+        # Curated entries, codes and names win; the build script leaves such clashes
+        # out, so one appears here only after a curated edit (and then curated wins).
+        if key and not (key in synonyms or key in name_index or key in codes or key in ambiguous):
+            ontology[key] = code
+            terms.append(_Term(key, code, phrase))
+
     bags: dict[tuple[str, ...], set[str]] = {}
     squashed: dict[str, set[str]] = {}
     # Codes are abbreviations: only suggested, never reached by approximation.
@@ -361,6 +340,7 @@ def _build_index() -> _Index:
         retired=retired,
         names=name_index,
         synonyms=synonyms,
+        ontology=ontology,
         ambiguous=ambiguous,
         bags={k: frozenset(v) for k, v in bags.items()},
         squashed={k: frozenset(v) for k, v in squashed.items()},
@@ -409,13 +389,17 @@ def resolve_tumor(text: str | TumorType) -> TumorType:
     """Resolve a tumor type as a clinician writes it to an OncoTree node.
 
     Accepts OncoTree codes in any case (current or retired, e.g. ``MM``), OncoTree
-    names and synonyms from ``knowledgebase/tumor_synonyms.yaml``, ignoring case,
-    punctuation, spacing, British spelling, plural ``s`` and qualifiers that do not
-    change the type ("stage IV", "metastatic", "relapsed/refractory"...). A
-    :class:`TumorType` is returned unchanged.
+    names, curated and Disease Ontology synonyms, and histology + site compositions
+    ("neuroendocrine carcinoma of the cecum"), ignoring case, punctuation, spacing,
+    British spelling and plural ``s``. Qualifiers are read and kept on the result:
+    stage, TNM, FIGO and Gleason in ``qualifiers``, ``grade`` (which picks graded
+    nodes: "grade 2 glioma" is LGGNOS), ``subsite``, ``course`` and receptor/HER2
+    statements in ``facts``; ``reading`` says how the text was read. "any solid tumor"
+    is a tumor-agnostic context (see :func:`is_agnostic`). A :class:`TumorType` is
+    returned unchanged.
 
     Approximate matching (``matched_by == "fuzzy"``) only accepts a reordering of a
-    known term ("adenocarcinoma of the lung"), a missing or extra space, or a
+    known term ("carcinoma, hepatocellular"), a missing or extra space, or a
     one-letter slip in a word of at least six letters, and only when no other type
     is that close. Everything else raises :class:`UnknownTumorError` with up to three
     suggestions; a phrase that names several types (``ALL``) raises with those types.
@@ -423,6 +407,9 @@ def resolve_tumor(text: str | TumorType) -> TumorType:
     >>> from actionable.tumors import resolve_tumor
     >>> resolve_tumor("luad").code, resolve_tumor("Metastatic colorectal cancer").code
     ('LUAD', 'COADREAD')
+    >>> t = resolve_tumor("anaplastic oligodendroglioma, relapsed")
+    >>> t.code, t.grade, t.course, t.matched_by
+    ('ODG3', '3', ('relapsed',), 'grammar')
     >>> t = resolve_tumor("hepatocelular carcinoma")
     >>> t.code, t.matched_by
     ('HCC', 'fuzzy')
@@ -438,30 +425,386 @@ def resolve_tumor(text: str | TumorType) -> TumorType:
     return _resolve_or_raise(text)
 
 
+MatchedBy = Literal["code", "name", "synonym", "fuzzy", "grammar"]
+
+# Texts that name no tumor type but a tumor-agnostic context: only rules written for
+# groups (all solid tumors, every tumor) can apply. Value: whether it is solid.
+_AGNOSTIC: Mapping[str, bool] = {
+    **dict.fromkeys(
+        (
+            "any solid tumor", "solid tumor", "solid tumor nos", "solid tumor any type",
+            "solid tumor not otherwise specified", "any solid tumor type", "any solid cancer",
+            "solid cancer", "solid malignancy", "any solid malignancy", "solid neoplasm",
+            "solid tumor agnostic", "solid tumor tissue agnostic",
+        ),
+        True,
+    ),
+    **dict.fromkeys(
+        (
+            "any tumor", "any tumor type", "any cancer", "any cancer type", "any malignancy",
+            "pan cancer", "pan tumor", "tumor agnostic", "tissue agnostic", "histology agnostic",
+            "all tumor", "all tumor type", "all cancer",
+        ),
+        False,
+    ),
+}  # fmt: skip
+
+# What to write instead of a placeholder: both resolve, and say what each would mean.
+_PLACEHOLDER_SUGGESTIONS = ("any solid tumor", "cancer of unknown primary")
+
+
+def _placeholder_hints(key: str) -> tuple[str, ...]:
+    # "unknown" more often means an unknown primary than a missing entry.
+    if key.startswith(("unknown", "not known", "not stated", "unk")):
+        return _PLACEHOLDER_SUGGESTIONS[::-1]
+    return _PLACEHOLDER_SUGGESTIONS
+
+
+# Words that name no histology, only that there is a cancer: composed with a site they
+# give the site's default type ("carcinoma of the parotid" -> salivary carcinoma).
+_GENERIC = frozenset({"cancer", "carcinoma", "malignancy", "malignant neoplasm", "ca"})
+_HISTOLOGY_ABBREVIATIONS: Mapping[str, str] = {
+    "nec": "neuroendocrine carcinoma",
+    "net": "neuroendocrine tumor",
+    "scc": "squamous cell carcinoma",
+    "sqcc": "squamous cell carcinoma",
+    "adeno": "adenocarcinoma",
+    "adenoca": "adenocarcinoma",
+    "uc": "urothelial carcinoma",
+    "tcc": "urothelial carcinoma",
+    "transitional cell carcinoma": "urothelial carcinoma",
+    "lcnec": "large cell neuroendocrine carcinoma",
+    "ca": "carcinoma",
+}
+# Histologies that name the type wherever they arise (a GIST of the rectum is a GIST).
+_SITE_FREE_TISSUES = frozenset({"SOFT_TISSUE", "LYMPH", "MYELOID"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    code: str
+    how: MatchedBy
+    histology: str | None = None
+    site: str | None = None
+    graded_from: str | None = None
+    ontology: bool = False
+
+
 @lru_cache(maxsize=8192)
 def _resolve(text: str) -> TumorType:
     idx = _index()
     raw = text.strip()
     if not raw:
         raise UnknownTumorError(text, ())
-    found = _exact(idx, raw.upper(), raw_code=True)
+    exact_code = _exact(idx, raw.upper(), raw_code=True)
+    if exact_code is not None:
+        # A bare code has nothing else to read.
+        return _tumor(idx, text, _Found(*exact_code), grammar.Reading(core="", soft_core=""), None)
+    stated, rest = _facts.extract_facts(raw)
+    prepared, set_aside = grammar.prepare(rest)
+    reading = grammar.read(_normalise(prepared), set_aside)
+    if stated is not None and not reading.core:
+        # The statement was the type too ("TNBC, pT3N1"): read the text with it kept.
+        prepared, set_aside = grammar.prepare(raw)
+        reading = grammar.read(_normalise(prepared), set_aside)
     key = _normalise(raw)
-    stripped = _strip_qualifiers(key)
-    for candidate in dict.fromkeys((key, stripped)):
+
+    found: _Found | None = None
+    for candidate in dict.fromkeys(
+        (key, reading.soft_core, reading.plain_core, reading.core, *_spelled_out(reading.core))
+    ):
         if found is None and candidate:
-            found = _exact(idx, candidate, raw_code=False)
-    if found is None and stripped:
-        code = _fuzzy(idx, stripped)
-        if code is not None:
-            found = (code, "fuzzy")
+            # Upper case first: the normalised "idc" is also IDCS with its "s" dropped.
+            hit = _exact(idx, candidate.upper(), raw_code=True)
+            found = _as_found(idx, hit or _exact(idx, candidate, raw_code=False), candidate)
+            if found is not None and candidate not in (key, reading.soft_core, reading.plain_core):
+                # Found only once grade, sub-site or laterality were read.
+                found = _Found(found.code, "grammar", ontology=found.ontology)
+    if found is None and reading.core in _AGNOSTIC:
+        return _agnostic(text, reading, stated, solid=_AGNOSTIC[reading.core])
+    if found is None and (grammar.placeholder(reading.core) or grammar.placeholder(key)):
+        # Nothing but qualifiers ("metastatic") has nothing to suggest; a placeholder
+        # ("awaiting histology", "?") gets what to write while the type is not known.
+        only_qualifiers = not reading.core and key
+        raise UnknownTumorError(text, () if only_qualifiers else _placeholder_hints(key))
     if found is None:
-        # Only qualifiers ("metastatic"): the type is missing, nothing to suggest.
-        raise UnknownTumorError(text, _suggest(idx, stripped))
-    code, how = found
-    return idx.nodes[code].tumor.model_copy(update={"matched_by": how, "text": text})
+        found = _compose(idx, reading)
+    if found is None:
+        found, reading = _without_alterations(idx, prepared, reading)
+    if found is None:
+        found, reading = _head_segment(idx, prepared, reading)
+    for candidate in dict.fromkeys((reading.soft_core, reading.core)):
+        if found is None and candidate:
+            code = _fuzzy(idx, candidate)
+            found = _Found(code, "fuzzy") if code is not None else None
+    if found is None:
+        raise UnknownTumorError(text, _suggest(idx, reading.core))
+    graded = grammar.graded_code(found.code, reading.grade)
+    if graded is not None:
+        found = _Found(graded, "grammar", found.histology, found.site, graded_from=found.code)
+    return _tumor(idx, text, found, reading, stated)
 
 
-MatchedBy = Literal["code", "name", "synonym", "fuzzy"]
+def _spelled_out(core: str) -> tuple[str, ...]:
+    """The core with "ca" / "adenoca" spelled out, without a trailing "NOS", and a short
+    core squashed into a code ("mds eb2" is MDSEB2)."""
+    words = core.split()
+    out = [" ".join({"ca": "carcinoma", "adenoca": "adenocarcinoma"}.get(w, w) for w in words)]
+    if words and words[-1] == "nos":
+        out.append(" ".join(words[:-1]))
+    if 1 < len(words) <= 2 and all(len(w) <= 5 for w in words):
+        out.append("".join(words).upper())
+    return tuple(o for o in out if o and o != core)
+
+
+def _find(idx: _Index, reading: grammar.Reading) -> _Found | None:
+    for candidate in dict.fromkeys(
+        (reading.soft_core, reading.plain_core, reading.core, *_spelled_out(reading.core))
+    ):
+        if candidate:
+            hit = _exact(idx, candidate.upper(), raw_code=True)
+            found = _as_found(idx, hit or _exact(idx, candidate, raw_code=False), candidate)
+            if found is not None:
+                return found
+    return _compose(idx, reading)
+
+
+def _head_segment(
+    idx: _Index, prepared: str, reading: grammar.Reading
+) -> tuple[_Found | None, grammar.Reading]:
+    """Tumor-board lists put the type first and details after commas: "GIST, small
+    bowel, high risk". The first segment is read as the tumor, with the segments that
+    name a site; the others are set aside and said so."""
+    segments = [seg.strip() for seg in re.split(r"[,;()\[\]]|\s-\s", prepared) if seg.strip()]
+    if len(segments) < 2:
+        return None, reading
+    head, rest = segments[0], segments[1:]
+    sites = [seg for seg in rest if grammar.read(_normalise(seg)).site is not None]
+    others = [seg for seg in rest if seg not in sites]
+    for parts, set_aside in (([head], rest), ([head, *sites], others)):
+        try:
+            part = grammar.read(_normalise(" ".join(parts)))
+            found = _find(idx, part)
+        except _AmbiguousTumorError:
+            continue
+        if found is None:
+            continue
+        found = _narrower_segment(idx, found, set_aside)
+        subsite = reading.subsite or (", ".join(sites) if sites and parts == [head] else None)
+        # Segments with words the grammar did not read ("high risk" is read; "epithelioid"
+        # is not) are set aside and shown, so nothing disappears silently.
+        unread = tuple(seg for seg in set_aside if grammar.read(_normalise(seg)).core)
+        merged = dataclasses.replace(
+            part,
+            grade=reading.grade,
+            grade_text=reading.grade_text,
+            course=reading.course,
+            subsite=subsite,
+            qualifiers=(*reading.qualifiers, *unread),
+        )
+        return _Found(found.code, "grammar", found.histology, found.site), merged
+    return None, reading
+
+
+def _without_alterations(
+    idx: _Index, prepared: str, reading: grammar.Reading
+) -> tuple[_Found | None, grammar.Reading]:
+    """The type read with the alterations set aside ("EGFR-mutant lung adenocarcinoma");
+    they belong in the report lines, and the reading says they were not used."""
+    rest, alterations = grammar.molecular(prepared)
+    if not alterations:
+        return None, reading
+    part = grammar.read(_normalise(rest), reading.qualifiers)
+    try:
+        found = _find(idx, part)
+    except _AmbiguousTumorError:
+        return None, reading
+    if found is None:
+        return None, reading
+    shown = tuple(f"{a} (an alteration: give it as a report line)" for a in alterations)
+    merged = dataclasses.replace(part, qualifiers=(*part.qualifiers, *shown))
+    return _Found(found.code, "grammar", found.histology, found.site), merged
+
+
+def _narrower_segment(idx: _Index, found: _Found, segments: list[str]) -> _Found:
+    """A later segment that names a type under the head's ("Liver cancer (HCC)",
+    "Cholangiocarcinoma (intrahepatic)") says which one it is."""
+    for segment in segments:
+        for text in (segment, f"{segment} {idx.nodes[found.code].name}"):
+            try:
+                narrower = _find(idx, grammar.read(_normalise(text)))
+            except _AmbiguousTumorError:
+                continue
+            if narrower is not None and found.code in idx.nodes[narrower.code].ancestors:
+                return _Found(narrower.code, "grammar", narrower.histology, narrower.site)
+    return found
+
+
+def _as_found(idx: _Index, hit: tuple[str, MatchedBy] | None, key: str) -> _Found | None:
+    if hit is None:
+        return None
+    return _Found(hit[0], hit[1], ontology=hit[1] == "synonym" and key in idx.ontology)
+
+
+def _compose(idx: _Index, reading: grammar.Reading) -> _Found | None:
+    """Histology + site -> the OncoTree node that names both, or the histology's own
+    node when it is the same wherever it arises, or the site's default for a generic
+    word ("carcinoma")."""
+    split = grammar.site_in(reading.core)
+    if split is None:
+        return None
+    site, histology = split
+    spec = grammar.SITES[site]
+    variants = _histology_variants(histology)
+    for form in spec.forms:
+        for words in variants:
+            for phrase in (f"{form} {words}", f"{words} of {form}"):
+                code = _lookup(idx, phrase)
+                if code is not None:
+                    return _Found(code, "grammar", words, site)
+    for words in variants:
+        code = _lookup(idx, words)
+        if code is None:
+            continue
+        node = idx.nodes[code]
+        tissue = node.ancestors[-2] if len(node.ancestors) >= 2 else code
+        if tissue == spec.tissue or tissue in _SITE_FREE_TISSUES:
+            return _Found(code, "grammar", words, site)
+    return None
+
+
+def _histology_variants(histology: str) -> tuple[str, ...]:
+    expanded = " ".join(_HISTOLOGY_ABBREVIATIONS.get(w, w) for w in histology.split())
+    variants = [histology, expanded]
+    for words in (histology, expanded):
+        if words in _GENERIC:
+            variants.extend(("cancer", "carcinoma"))
+        variants.append(words.replace("carcinoma", "cancer"))
+        variants.append(words.replace("cancer", "carcinoma"))
+    return tuple(dict.fromkeys(v for v in variants if v))
+
+
+def _lookup(idx: _Index, phrase: str) -> str | None:
+    """A term exactly or reordered; ambiguity still raises."""
+    key = _normalise(phrase)
+    hit = _exact(idx, key, raw_code=False)
+    if hit is not None:
+        return hit[0]
+    by_bag = idx.bags.get(_bag(key))
+    if by_bag is not None and len(by_bag) == 1:
+        return next(iter(by_bag))
+    return None
+
+
+def _agnostic(
+    text: str, reading: grammar.Reading, stated: PatientFacts | None, *, solid: bool
+) -> TumorType:
+    what = "solid tumor" if solid else "tumor"
+    groups = "all solid tumors (or every tumor)" if solid else "every tumor"
+    sentence = (
+        f"read {text.strip()!r} as a tumor-agnostic context (any {what}): only rules "
+        f"written for {groups} apply, and a tumor type they exclude must be ruled out"
+    )
+    return TumorType(
+        code=ROOT,
+        name=f"Any {what} (tumor-agnostic)",
+        ancestors=(),
+        is_solid=solid,
+        matched_by="grammar",
+        text=text,
+        course=reading.course,
+        qualifiers=reading.qualifiers,
+        facts=_tumor_facts(text, reading, stated),
+        reading=_with_qualifiers(sentence, reading, stated),
+    )
+
+
+ROOT = "TISSUE"
+
+
+def _tumor_facts(
+    text: str, reading: grammar.Reading, stated: PatientFacts | None
+) -> PatientFacts | None:
+    if stated is None and reading.grade is None and not reading.course:
+        return None
+    base = stated or PatientFacts()
+    return base.model_copy(
+        update={
+            "grade": reading.grade,
+            "course": reading.course,
+            "sources": (f"tumor text {text.strip()!r}",),
+        }
+    )
+
+
+def _tumor(
+    idx: _Index,
+    text: str,
+    found: _Found,
+    reading: grammar.Reading,
+    stated: PatientFacts | None,
+) -> TumorType:
+    node = idx.nodes[found.code]
+    said = text.strip()
+    how = {
+        "code": f"the OncoTree code {found.code}",
+        "name": "an OncoTree name",
+        "synonym": "a Disease Ontology synonym" if found.ontology else "a curated synonym",
+        "fuzzy": "an approximate match (check it)",
+    }
+    histology, site = found.histology, found.site
+    if histology is None and found.how != "code":
+        split = grammar.site_in(reading.core)
+        site, histology = split if split is not None else (None, reading.core or None)
+    parts = []
+    if histology:
+        parts.append(f"histology {histology}")
+    if site:
+        parts.append(f"site {site}")
+    if found.graded_from is not None:
+        parts.append(f"grade {reading.grade} selects {found.code} under {found.graded_from}")
+    if found.how != "grammar":
+        parts.append(how[found.how])
+    sentence = f"read {said!r} as {found.code}: " + ", ".join(parts)
+    subsite = reading.subsite
+    if subsite is not None and "sided" in subsite:
+        subsite = subsite.replace(" sided", "-sided")
+    tumor = node.tumor.model_copy(
+        update={
+            "matched_by": found.how,
+            "text": text,
+            "grade": reading.grade,
+            "subsite": subsite,
+            "course": reading.course,
+            "qualifiers": reading.qualifiers,
+            "facts": _tumor_facts(text, reading, stated),
+            "reading": _with_qualifiers(sentence, reading, stated, subsite),
+        }
+    )
+    return tumor
+
+
+def _with_qualifiers(
+    sentence: str,
+    reading: grammar.Reading,
+    stated: PatientFacts | None,
+    subsite: str | None = None,
+) -> str:
+    parts = [sentence]
+    if subsite:
+        parts.append(f"{subsite!r} kept as a sub-site")
+    laterality = reading.laterality
+    if laterality and (subsite is None or _normalise(laterality) != _normalise(subsite)):
+        parts.append(f"laterality {laterality}")
+    if reading.grade is not None:
+        parts.append(f"grade {reading.grade} ({reading.grade_text!r})")
+    if reading.course:
+        parts.append("course " + ", ".join(reading.course) + " kept as patient facts")
+    if reading.qualifiers:
+        parts.append(", ".join(repr(q) for q in reading.qualifiers) + " set aside")
+    if stated is not None:
+        parts.append("receptor and HER2/PD-L1 statements kept as patient facts")
+    return "; ".join(parts)
 
 
 def _exact(idx: _Index, key: str, *, raw_code: bool) -> tuple[str, MatchedBy] | None:
@@ -475,6 +818,8 @@ def _exact(idx: _Index, key: str, *, raw_code: bool) -> tuple[str, MatchedBy] | 
         return _one(idx, key, idx.names[key], "name")
     if key in idx.synonyms:
         return idx.synonyms[key], "synonym"
+    if key in idx.ontology:
+        return idx.ontology[key], "synonym"
     if key in idx.ambiguous:
         _raise_ambiguous(idx, key, idx.ambiguous[key])
     return None
@@ -757,6 +1102,9 @@ def _entry_problem(idx: _Index, entry: str) -> str | None:
     if resolved is None or resolved.matched_by == "fuzzy":
         options = ", ".join(_closest_codes(entry, idx.nodes))
         return f"unknown OncoTree code {entry!r} (did you mean {options}?)"
+    if is_agnostic(resolved):
+        group = "all_solid" if resolved.is_solid else "all"
+        return f"{entry!r} is not an OncoTree code; write the group {group!r}"
     return f"{entry!r} is not an OncoTree code; it resolves to {resolved.code!r}"
 
 
@@ -818,6 +1166,8 @@ def match(context: TumorContext, tumor: TumorType | None) -> TumorMatch:
     validate_context(context)
     if tumor is None:
         return _match_unknown(context)
+    if is_agnostic(tumor):
+        return _match_agnostic(context, tumor)
     idx = _index()
     node = idx.nodes.get(tumor.code)
     lineage = (tumor.code, *(node.ancestors if node is not None else tumor.ancestors))
@@ -852,7 +1202,11 @@ def _resolution_sentence(idx: _Index, tumor: TumorType, lineage: tuple[str, ...]
     text = tumor.text.strip()
     if text and text != tumor.code:
         how = {"fuzzy": " (approximate match: check it)"}.get(tumor.matched_by, "")
-        return f"{text} resolves to {subject}{where}{how}"
+        sentence = f"{text} resolves to {subject}{where}{how}"
+        read_more = tumor.matched_by == "grammar" or tumor.qualifiers or tumor.facts
+        if tumor.reading and (read_more or tumor.subsite or tumor.course):
+            sentence += f" ({tumor.reading})"
+        return sentence
     if where:
         return f"{subject} lies{where}"
     if tumor.code == "TISSUE":
@@ -939,6 +1293,61 @@ def _exclusion(
             "exclusion applies (give a more specific type)"
         )
     return False, f"{head}; {code} is not {entry} nor under it, so the exclusion does not apply"
+
+
+def is_agnostic(tumor: TumorType) -> bool:
+    """Whether a resolved tumor is a tumor-agnostic context (``any solid tumor``), not a
+    tumor type: only rules written for groups apply to it.
+
+    >>> from actionable.tumors import is_agnostic, resolve_tumor
+    >>> is_agnostic(resolve_tumor("any solid tumour")), is_agnostic(resolve_tumor("TISSUE"))
+    (True, False)
+    """
+    return tumor.code == ROOT and tumor.matched_by == "grammar"
+
+
+def _match_agnostic(context: TumorContext, tumor: TumorType) -> TumorMatch:
+    idx = _index()
+    reasons = [tumor.reading or f"{tumor.text} is a tumor-agnostic context"]
+    solidity: Solidity = "solid" if tumor.is_solid else "undetermined"
+    what = "any solid tumor" if tumor.is_solid else "any tumor"
+    included_by: str | None = None
+    for group in ("all_solid", "all"):
+        if group in context.include and _group_hits(group, solidity):
+            included_by = group
+            break
+    if included_by is not None:
+        reasons.append(f"the context includes the group {included_by}, which covers {what}")
+    else:
+        listed = _join([e if e in GROUPS else _label(idx, e) for e in context.include])
+        reasons.append(
+            f"the context is limited to {listed}; {what} is not shown to be one of them, "
+            "so it is not included (give the tumor type)"
+        )
+    excluded_by: str | None = None
+    for entry in context.exclude:
+        if entry in GROUPS:
+            applies = _group_hits(entry, solidity) or solidity == "undetermined"
+            state = "applies" if applies else "does not apply"
+            reasons.append(f"the context excludes the group {entry}; for {what} it {state}")
+            if applies and excluded_by is None:
+                excluded_by = entry
+            continue
+        reasons.append(
+            f"the context excludes {_label(idx, entry)}; the tumor was given only as {what}, "
+            f"so this applies only if the tumor is not {entry}: confirm it"
+        )
+    matched = included_by is not None and excluded_by is None
+    verdict = "applies" if matched else "does not apply"
+    reasons.append(f"the rule's tumor context therefore {verdict} to {what}")
+    return TumorMatch(
+        matched=matched,
+        tumor=tumor.code,
+        included_by=included_by,
+        excluded_by=excluded_by,
+        checked_exclusions=tuple(context.exclude),
+        reasons=tuple(reasons),
+    )
 
 
 def _match_unknown(context: TumorContext) -> TumorMatch:
