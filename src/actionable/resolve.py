@@ -619,6 +619,8 @@ def _merge(
         rule = best.rule
         variant = variants[index]
         sentences = [_describe_pattern(variant, rule, best.pattern)]
+        if variant.reading:  # how the report line was read (MET c.3028+1G>A: exon 14 skipping)
+            sentences.insert(0, variant.reading)
         if best.tumor_match is not None:
             sentences.extend(best.tumor_match.reasons)
         if best.off_label:
