@@ -15,7 +15,7 @@ from .._resources import knowledgebase_dir
 from ..errors import VariantParseError
 from ..models import Variant
 
-__all__ = ["check_position"]
+__all__ = ["check_position", "conflict"]
 
 # Kinds whose ``ref`` is the reference residue at ``position``.
 _CHECKED = frozenset(
@@ -52,6 +52,28 @@ def _elsewhere(position: int, ref: str, gene: str) -> str:
     return f" ({ref}{position} is a {'/'.join(genes[:3])} residue)"
 
 
+def conflict(gene: str, position: int, end: int | None, ref: str | None) -> str | None:
+    """Why a change at ``position`` (to ``end``) with reference ``ref`` cannot be right
+    for ``gene``, or ``None`` when nothing known contradicts it.
+
+    >>> conflict("KRAS", 12, None, "V")
+    'KRAS has G at position 12, not V'
+    """
+    length = _lengths().get(gene)
+    last = end or position
+    if length is not None and last > length:
+        where = _elsewhere(position, ref[0], gene) if ref else ""
+        return f"position {last} is beyond the end of {gene} ({length} amino acids){where}"
+    if not ref or ref == "*":
+        return None
+    known = _residues()[0].get((gene, position))
+    if known is not None and known != ref[0]:
+        return f"{gene} has {known} at position {position}, not {ref[0]}" + _elsewhere(
+            position, ref[0], gene
+        )
+    return None
+
+
 def check_position(variant: Variant, text: str) -> None:
     """Refuse a change whose residue or position contradicts what the library knows.
 
@@ -63,26 +85,9 @@ def check_position(variant: Variant, text: str) -> None:
 is beyond the end of KRAS (189 amino acids) (V600 is a BRAF residue). Check the gene \
 and the position
     """
-    gene, position, ref = variant.gene, variant.position, variant.ref
+    gene, position = variant.gene, variant.position
     if gene is None or position is None or variant.kind not in _CHECKED:
         return
-    length = _lengths().get(gene)
-    last = variant.end_position or position
-    if length is not None and last > length:
-        where = _elsewhere(position, ref, gene) if ref else ""
-        raise VariantParseError(
-            text,
-            f"position {last} is beyond the end of {gene} ({length} amino acids){where}",
-            "check the gene and the position",
-        )
-    if not ref or ref == "*":
-        return
-    known = _residues()[0].get((gene, position))
-    if known is not None and known != ref[0]:
-        raise VariantParseError(
-            text,
-            f"{gene} has {known} at position {position}, not {ref[0]}"
-            + _elsewhere(position, ref[0], gene),
-            f"check the gene and the change; {gene} changes at this position are written "
-            f"{known}{position}...",
-        )
+    problem = conflict(gene, position, variant.end_position, variant.ref)
+    if problem is not None:
+        raise VariantParseError(text, problem, "check the gene and the position")

@@ -26,7 +26,7 @@ from ..genes import ambiguous_gene_error, gene_for_accession, unknown_gene_error
 from ..models import PatientFacts, Variant
 from . import _changes as changes
 from ._annotations import Notes, read_segment, split_line, strip_tail
-from ._checks import check_position
+from ._checks import _residues, check_position
 
 __all__ = ["read_line"]
 
@@ -287,7 +287,8 @@ def _met_exon14(variant: Variant, cdna: str | None, text: str) -> Variant:
     (Frampton et al., Cancer Discov 2015, PMID 26729443; Paik et al., Cancer Discov 2015,
     PMID 25971939). Exon 14 is c.2888-c.3028 of NM_000245 (codons 963-1010)."""
     why = None
-    change = cdna or (variant.alteration if variant.alteration.startswith("c.") else None)
+    written = variant.alteration.rpartition(":")[2]
+    change = cdna or (written if written.startswith("c.") else None)
     if change:
         m = _C_SUB_RE.fullmatch(change)
         if m:
@@ -417,7 +418,7 @@ def _coded(gene: str, rest: list[str], notes: Notes, text: str) -> Variant:
         hgvs = _hgvs_of(notes, "c")
         if hgvs is not None:
             variant.__dict__["hgvs"] = hgvs
-    if cdna is not None:
+    if cdna is not None and protein is not None:
         variant.__dict__["cdna"] = cdna
     return variant
 
@@ -466,6 +467,8 @@ def _core(head: str, leftovers: list[str], notes: Notes, text: str, hint: str | 
         tert = _tert(" ".join(rest), leftovers, text)
         if tert is not None:
             return [tert]
+    if notes.accessions and len(notes.cdna) + len(notes.protein) == 1 and not rest:
+        return [changes._parse_body(head, text, hint)]
     if notes.cdna or notes.protein:
         gene = _gene_of(gene_tok, notes, text, hint)
         if gene is None:
@@ -478,7 +481,7 @@ def _core(head: str, leftovers: list[str], notes: Notes, text: str, hint: str | 
         if pair is not None and changes._words(rest[0]) not in changes._FUSION_WORDS:
             driver = changes._fusion_driver(*pair)
             kinase = changes._change(rest[0], driver, text)
-            if kinase is not None and kinase.position is not None:
+            if kinase is not None and (driver, kinase.position) in _residues()[0]:
                 # "BCR-ABL1 E255K": the kinase-domain change of the fusion's driver, in a
                 # tumor that carries the fusion; both are findings.
                 return [changes._fusion(pair[0], pair[1], text), kinase]
@@ -603,7 +606,6 @@ def _finish(variant: Variant, notes: Notes, text: str, origin: str | None) -> Va
         variant,
         {"vaf": notes.vaf, "depth": notes.depth, "copy_number": notes.copy_number,
          "zygosity": notes.zygosity, "method": notes.method,
-         "classification": notes.classification,
-         "cdna": notes.cdna[0] if len(notes.cdna) == 1 and variant.kind != "fusion" else None},
+         "classification": notes.classification},
     )  # fmt: skip
     return variant
