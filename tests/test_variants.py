@@ -528,9 +528,9 @@ ERRORS: list[tuple[Any, str | None, str]] = [
     ("KRAS positive", None,
      "cannot parse variant 'KRAS positive': 'positive' is ambiguous for KRAS. Name the finding: "
      "'KRAS amplification', 'KRAS overexpression' or 'KRAS fusion'"),
-    ("ERBB2 IHC 2+ equivocal", None,
-     "cannot parse variant 'ERBB2 IHC 2+ equivocal': only IHC 3+ is read as overexpression, "
-     "not 'IHC 2+ equivocal'. Write 'overexpression' for IHC 3+, or give the ISH/NGS result"),
+    ("MET IHC 2+", None,
+     "cannot parse variant 'MET IHC 2+': only IHC 3+ is read as overexpression, not 'IHC 2+'. "
+     "Write 'overexpression' for IHC 3+, or give the ISH/NGS result"),
     ("ALK::ALK", None,
      "cannot parse variant 'ALK::ALK': a fusion needs two different genes, got ALK twice. "
      "Write 'ALK fusion' when the partner is unknown"),

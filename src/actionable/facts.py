@@ -53,7 +53,7 @@ _SEP = r"\s*[:=]?\s*"
 
 _RECEPTOR_RE = re.compile(
     rf"(?P<name>er|pr|pgr|hr|estrogen receptor|oestrogen receptor|progesterone receptor|"
-    rf"hormone receptor|hormone-receptor){_SEP}(?:status\s*)?"
+    rf"hormone receptor|hormone-receptor)\s*[:=-]?\s*(?:status\s*)?"
     rf"(?:(?P<pos>{_POS})|(?P<neg>{_NEG}))(?:\s*\(?\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)?)?",
     re.IGNORECASE,
 )

@@ -17,10 +17,12 @@ after the change without a separator (``ERBB2 amplification CN 18``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import VariantParseError
 from ..genes import _lookup as _lookup_gene
+from ._changes import _BIOMARKERS
 
 __all__ = ["Notes", "read_segment", "split_line", "strip_tail"]
 
@@ -36,6 +38,7 @@ _PHRASE_RE = re.compile(
     |(?P<depth2>\d+)\s*x(?:\s*(?:coverage|depth))?
     |(?P<depth3>\d+)\s*(?:total\ |supporting\ |alt\ |split\ )?reads
     |(?:cn|copy\ number|copy-number|estimated\ copy\ number|copy\ number\ estimate|copies
+       |plasma\ copy\ number|plasma\ cn
        |ploidy)\s*[:=]?\s*(?P<cn>{_NUM})
     |(?P<cn2>{_NUM})\s*copies
     |(?P<zyg>heterozygous|homozygous|hemizygous|het|hom|biallelic|monoallelic|with\ loh|loh)
@@ -47,9 +50,12 @@ _PHRASE_RE = re.compile(
     |(?P<cls>(?:likely\ |predicted\ |suspected\ |presumed\ |known\ )?
        (?:pathogenic|oncogenic|deleterious|benign|neutral)(?:\ variant)?
        |vus|variant\ of\ (?:uncertain|unknown)\ (?:clinical\ )?significance
-       |(?:of\ )?uncertain\ significance|tier\s*(?:i{1,3}|iv|[1-4])\s*[abcd]?
+       |(?:of\ )?uncertain\ significance|tier\s*(?:i{{1,3}}|iv|[1-4])\s*[abcd]?
        |level\s*[1-4][ab]?|clinically\ significant|(?:potentially\ )?actionable
-       |biologically\ significant|clinical\ significance\s*:\s*\S+)
+       |biologically\ significant|clinical\ significance\s*:\s*\S+|equivocal)
+    |(?P<region>splice\ (?:donor|acceptor|site|region)|[35]'\s?utr|[35]'\ untranslated\ region
+       |intronic|promoter\ region|upstream)
+    |(?P<ratio>(?:allelic|allele|itd|mutant|signal)\ ratio\s*[:=]?\s*{_NUM})
     |(?P<origin>germline|somatic)(?:\ (?:origin|variant|finding|mutation|status))?
     |(?P<status>detected|present|identified|reported|confirmed)
     |(?P<tx>(?:nm|nr|xm|enst|ensp|np|lrg)_?\d+(?:\.\d+)?)
@@ -62,7 +68,7 @@ _PHRASE_RE = re.compile(
     |(?P<mmr>(?:loss\ of|lost)\ (?:(?:mlh1|msh2|msh6|pms2|and|expression|protein|proteins)
        [\s/,]*)+|(?:mlh1|msh2|msh6|pms2)(?:\s*(?:/|and|,)\s*(?:mlh1|msh2|msh6|pms2))*
        \s+(?:loss|lost|absent|deficient)(?:\ of\ expression)?)
-    |(?P<fusion>v\d+[ab]?|variant\s*\d+[ab]?|[eb]\d+\s*[;:/-]?\s*a\d+(?:\s+transcript)?
+    |(?P<fusion>v\d+[ab]?(?:/[ab])?|variant\s*\d+[ab]?(?:/[ab])?|[eb]\d+\s*[;:/-]?\s*a\d+(?:\s+transcript)?
        |(?:e|exon\s*)\d+\s*[;:/]\s*(?:a|e|r|exon\s*)\d+|[a-z]{{1,2}}\d+\s*;\s*[a-z]{{1,2}}\d+
        |p190|p210|p230|(?:major|minor|micro)\ breakpoint|in-?frame|transcript
        |fusion\ transcript)
@@ -76,6 +82,7 @@ _METHOD = {
     "immunohistochemistry": "IHC", "rt-pcr": "RT-PCR", "rtpcr": "RT-PCR", "rna-seq": "RNA-seq",
     "rnaseq": "RNA-seq", "liquid biopsy": "ctDNA", "plasma": "ctDNA", "cfdna": "ctDNA",
     "tissue ngs": "NGS", "plasma ngs": "ctDNA", "blood": "ctDNA", "sequencing": "NGS",
+    "ctdna": "ctDNA", "ddpcr": "ddPCR", "qpcr": "qPCR", "tissue": "tissue",
 }  # fmt: skip
 _MAX_WORDS = 6
 
@@ -113,10 +120,11 @@ class Notes:
 
 
 def split_line(body: str) -> tuple[str, list[str]]:
-    """The head of a line and its other segments, in order.
+    """The head of a line and its other segments: those set off by separators first,
+    then the contents of brackets.
 
     >>> split_line("PIK3CA c.1633G>A (p.Glu545Lys), VAF 23%")
-    ('PIK3CA c.1633G>A', ['p.Glu545Lys', 'VAF 23%'])
+    ('PIK3CA c.1633G>A', ['VAF 23%', 'p.Glu545Lys'])
     """
     parts: list[str] = []
     groups: list[str] = []
@@ -210,34 +218,42 @@ def _classification(words: str) -> str:
     return {"vus": "VUS"}.get(words, words)
 
 
+def _cover(words: list[str], i: int) -> list[re.Match[str]] | None:
+    """Annotation phrases covering ``words[i:]`` exactly (longest first, backtracking:
+    ``41% AF 0.4`` is ``41%`` then ``AF 0.4``), or None."""
+    if i == len(words):
+        return []
+    for j in range(min(len(words), i + _MAX_WORDS), i, -1):
+        m = _PHRASE_RE.fullmatch(" ".join(words[i:j]))
+        if m is not None:
+            rest = _cover(words, j)
+            if rest is not None:
+                return [m, *rest]
+    return None
+
+
 def read_segment(segment: str, notes: Notes, text: str) -> bool:
-    """Record a segment made only of annotations (``VAF 23%``, ``germline pathogenic``)
-    and return True; return False (recording nothing) for anything else."""
-    low = segment.lower()
-    if low.startswith("p.") and " " not in low:
-        notes.protein.append(segment)
-        return True
-    if low.startswith("c.") and " " not in low:
-        notes.cdna.append(segment)
-        return True
-    words = low.split()
-    found: list[re.Match[str]] = []
-    i = 0
-    while i < len(words):
-        for j in range(min(len(words), i + _MAX_WORDS), i, -1):
-            m = _PHRASE_RE.fullmatch(" ".join(words[i:j]))
-            if m is not None:
-                found.append(m)
-                i = j
-                break
-        else:
-            return False
+    """Record a segment made only of annotations (``VAF 23%``, ``germline pathogenic``),
+    possibly led by the c. or p. piece of the change (``p.Glu545Lys VAF 23%``), and
+    return True; return False (recording nothing) for anything else."""
+    words = segment.split()
+    if not words:
+        return False
+    lead = words[0][:2].lower()
+    piece = words[0] if lead in ("p.", "c.") and len(words[0]) > 2 else None
+    found = _cover([w.lower() for w in words[1 if piece else 0 :]], 0)
+    if found is None:
+        return False
+    if piece is not None:
+        (notes.protein if lead == "p." else notes.cdna).append(piece)
     for m in found:
         _record(m, notes, text)
-    return bool(found)
+    return True
 
 
-def strip_tail(head: str, notes: Notes, text: str) -> str:
+def strip_tail(
+    head: str, notes: Notes, text: str, until: Callable[[str], object] | None = None
+) -> str:
     """The head without the annotations written after the change. A gene symbol is never
     left alone (``MET exon 14`` keeps ``exon 14``; ``EML4-ALK v1`` drops ``v1``).
 
@@ -247,12 +263,18 @@ def strip_tail(head: str, notes: Notes, text: str) -> str:
     """
     words = head.split(" ")
     while len(words) > 1:
+        if until is not None and until(" ".join(words)):
+            break
         low = [w.lower() for w in words]
         for size in range(min(_MAX_WORDS, len(words) - 1), 0, -1):
             m = _PHRASE_RE.fullmatch(" ".join(low[-size:]))
             if m is None:
                 continue
-            if len(words) - size == 1 and isinstance(_lookup_gene(words[0]), str):
+            if (
+                len(words) - size == 1
+                and isinstance(_lookup_gene(words[0]), str)
+                and words[0].lower() not in _BIOMARKERS
+            ):
                 continue
             _record(m, notes, text)
             del words[-size:]

@@ -57,7 +57,7 @@ def conflict(gene: str, position: int, end: int | None, ref: str | None) -> str 
     for ``gene``, or ``None`` when nothing known contradicts it.
 
     >>> conflict("KRAS", 12, None, "V")
-    'KRAS has G at position 12, not V'
+    'KRAS has G at position 12, not V (V12 is a KNSTRN residue)'
     """
     length = _lengths().get(gene)
     last = end or position

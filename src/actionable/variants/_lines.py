@@ -22,7 +22,7 @@ from typing import Any
 from ..errors import VariantParseError
 from ..facts import read_fact
 from ..genes import _lookup as _lookup_gene
-from ..genes import ambiguous_gene_error, gene_for_accession, unknown_gene_error
+from ..genes import ambiguous_gene_error, exon_range, gene_for_accession, unknown_gene_error
 from ..models import PatientFacts, Variant
 from . import _changes as changes
 from ._annotations import Notes, read_segment, split_line, strip_tail
@@ -79,10 +79,6 @@ _GENE_LEVEL_RE = re.compile(
     r"|mutation positive|mutation detected)",
     re.IGNORECASE,
 )
-_ONCOGENIC_WORDS = frozenset(
-    {"pathogenic", "likely pathogenic", "oncogenic", "likely oncogenic", "deleterious",
-     "likely deleterious", "pathogenic variant", "likely pathogenic variant"}
-)  # fmt: skip
 _MMR_GENES = ("MLH1", "MSH2", "MSH6", "PMS2", "EPCAM")
 _MMR_LOSS_RE = re.compile(
     r"(?:loss of\s+)?(?P<genes>(?:mlh1|msh2|msh6|pms2)(?:\s*(?:/|and|,|&)\s*(?:mlh1|msh2|msh6"
@@ -103,6 +99,14 @@ _TMB_WORDS_RE = re.compile(
 _TMB_UNITS_RE = re.compile(
     r"\s*(?:mut(?:ation)?s?|muts|mt|m)\s*(?:/|per)\s*(?:mb|megabase|mega-base)s?\b", re.I
 )
+_SPLICE_SITE_RE = re.compile(r"splice\s+site\s+(\d+[+-]\d+(?:[ACGT]>[ACGT]|del\w*|dup\w*))")
+_CONTEXT_RE = re.compile(
+    r"(?:(?:exon|ex)\s*(?P<exon>\d+)\s*)?(?:deletion|insertion|del|ins|mutation|mutations"
+    r"|skipping|missense|nonsense|frameshift|in-frame deletion|in-frame insertion|duplication"
+    r"|truncating|splice|variant)?",
+    re.IGNORECASE,
+)
+_CN_KINDS = frozenset({"loss", "deletion", "amplification", "gain"})
 _MET_SITES = ((2888, -2), (2888, -1), (3028, 1), (3028, 2))
 _C_POS = r"(\d+)(?:([+-])(\d+))?"
 _C_SUB_RE = re.compile(rf"c\.{_C_POS}([ACGT])>([ACGT])")
@@ -134,6 +138,8 @@ def _fact_text(f: PatientFacts) -> tuple[str, str]:
     for name, marker in (("er", "ER"), ("pr", "PR"), ("hr", "HR")):
         if getattr(f, name) is not None:
             return marker, f"{marker} {getattr(f, name)}"
+    if f.her2_ihc == "ultralow" and f.her2_ish is None:
+        return "HER2", "HER2-ultralow"
     if f.her2_ihc is not None:
         ish = {"positive": "/ISH+", "negative": "/ISH-"}.get(f.her2_ish or "", "")
         return "HER2", f"HER2 IHC {f.her2_ihc}{ish}"
@@ -153,13 +159,18 @@ def _fact_line(body: str, text: str) -> Variant | None:
         return None
     facts = read_fact(body)
     method = None
-    if facts is None and ("(" in body or "," in body or " by " in body.lower()):
-        notes = Notes()
+    if facts is None:
+        # Annotations after the statement: the statement is the longest run of leading
+        # segments that reads as a fact ("HER2 IHC 2+, FISH amplified, Tier IA").
         head, segments = split_line(body)
-        head = strip_tail(head, notes, text)
-        if all(read_segment(s, notes, text) for s in segments):
-            facts = read_fact(head)
-            method = notes.method
+        for k in range(len(segments), -1, -1):
+            notes = Notes()
+            if all(read_segment(seg, notes, text) for seg in segments[k:]):
+                stated = ", ".join([head, *segments[:k]])
+                facts = read_fact(strip_tail(stated, notes, text, until=read_fact))
+                if facts is not None:
+                    method = notes.method
+                    break
     if facts is None:
         return None
     return _facts_variant(facts.model_copy(update={"sources": (f"report line {text.strip()!r}",)}),
@@ -195,7 +206,12 @@ def _biomarker(head: str, notes: Notes, leftovers: list[str]) -> Variant | None:
     if found is None:
         return None
     for seg in list(leftovers):
-        if changes._words(seg.lower()) in _CATEGORY_WORDS:
+        words = changes._words(seg.lower())
+        same = changes._BIOMARKERS.get(words)
+        if words in _CATEGORY_WORDS or words == found.biomarker.lower() or (
+            same is not None and same[0] == found.biomarker
+            and (same[1] == found.alteration or found.value is not None)
+        ):  # fmt: skip
             leftovers.remove(seg)
     if found.biomarker == "TMB" and notes.tmb is not None:
         if found.value is not None and found.value != notes.tmb:
@@ -337,11 +353,16 @@ def _pieces(head: str, notes: Notes) -> tuple[str | None, list[str]]:
             continue
         if i == 0:
             m2 = _GENE_CHANGE_RE.fullmatch(tok)
-            if m2 is not None:
-                gene_tok = m2.group("gene")
-                tok = m2.group("change")
-            else:
+            if m2 is None:
                 continue
+            gene_tok = m2.group("gene")
+            parts = m2.group("change").split(":")
+            if all(p[:2] in ("c.", "p.") for p in parts):  # KRAS:c.35G>A:p.G12D
+                for part in parts[:-1]:
+                    (notes.cdna if part[:2] == "c." else notes.protein).append(part)
+                tok = parts[-1]
+            else:
+                tok = m2.group("change")
         low = tok[:2].lower()
         if low == "c.":
             notes.cdna.append(tok)
@@ -394,8 +415,11 @@ def _coded(gene: str, rest: list[str], notes: Notes, text: str) -> Variant:
     """A change given as c. and/or p. pieces: the protein change decides."""
     protein = _same(notes.protein, "protein", text)
     cdna = _same(notes.cdna, "cDNA", text)
-    if protein is None and rest and cdna is not None:
+    if protein is None and rest and cdna is not None and not _CONTEXT_RE.fullmatch(" ".join(rest)):
         protein = " ".join(rest)  # "KRAS G12D c.35G>A": the short protein form
+        rest = []
+    context = _CONTEXT_RE.fullmatch(" ".join(rest)) if rest and protein else None
+    if context is not None:
         rest = []
     if rest:
         raise VariantParseError(
@@ -409,6 +433,15 @@ def _coded(gene: str, rest: list[str], notes: Notes, text: str) -> Variant:
         variant = changes._change(protein, gene, text)
         if variant is None:
             raise changes._malformed(text, protein)
+        if context is not None and context.group("exon") and variant.position is not None:
+            # "KRAS exon 2 p.G12D": the exon must hold the change when the library knows it.
+            exon = int(context.group("exon"))
+            bounds = exon_range(gene, exon)
+            if bounds is not None and not bounds[0] <= variant.position <= bounds[1]:
+                raise VariantParseError(
+                    text, f"{gene} {variant.alteration} is not in exon {exon} "
+                    f"(codons {bounds[0]}-{bounds[1]})", "check the exon or the change",
+                )  # fmt: skip
         hgvs = _hgvs_of(notes, "p")
         if hgvs is not None:
             variant.__dict__["hgvs"] = hgvs
@@ -432,6 +465,21 @@ def _fusion_token(token: str, text: str) -> tuple[str, str] | None:
     if "-" in token and not isinstance(_lookup_gene(token), str):
         return changes._split_hyphen_fusion(token, text)
     return None
+
+
+def _siblings(token: str) -> tuple[str, ...] | None:
+    """CDKN2A/B -> (CDKN2A, CDKN2B): a symbol and the siblings that differ in its last
+    characters, as reports abbreviate neighbouring genes."""
+    first, *others = token.split("/")
+    genes = [first]
+    for other in others:
+        if not other or len(other) >= len(first) or "-" in other:
+            return None
+        genes.append(first[: len(first) - len(other)] + other)
+    found = [_lookup_gene(g) for g in genes]
+    if not all(isinstance(g, str) for g in found):
+        return None
+    return tuple(g for g in found if isinstance(g, str))
 
 
 def _partner(gene: str, leftovers: list[str], text: str) -> Variant | None:
@@ -464,9 +512,30 @@ def _core(head: str, leftovers: list[str], notes: Notes, text: str, hint: str | 
         return [changes._fusion(pair[0], pair[1], text)]
     gene_tok, rest = _pieces(head, notes)
     if gene_tok is not None and gene_tok.upper() in ("TERT", "TERTP"):
-        tert = _tert(" ".join(rest), leftovers, text)
+        tert = _tert(" ".join([*rest, *notes.cdna]), leftovers, text)
         if tert is not None:
             return [tert]
+    if gene_tok is not None and _lookup_gene(gene_tok) is None:
+        changed = rest if len(rest) == 1 and not notes.protein else notes.protein
+        pair = _fusion_token(gene_tok, text) if len(changed) == 1 and not notes.cdna else None
+        if pair is not None and changes._words(changed[0]) not in changes._FUSION_WORDS:
+            driver = changes._fusion_driver(*pair)
+            kinase = changes._change(changed[0], driver, text)
+            if kinase is not None and (driver, kinase.position) in _residues()[0]:
+                # "BCR-ABL1 E255K": the kinase-domain change of the fusion's driver, in a
+                # tumor that carries the fusion; both are findings.
+                return [changes._fusion(pair[0], pair[1], text), kinase]
+    if gene_tok is not None and len(rest) >= 3 and rest[0].lower() == "splice":
+        m = _SPLICE_SITE_RE.fullmatch(" ".join(rest))
+        if m is not None:  # F1 style: "PTEN splice site 253+1G>T"
+            notes.cdna.append("c." + m.group(1))
+            rest = []
+    if gene_tok is not None and rest and leftovers and _CONTEXT_RE.fullmatch(" ".join(rest)):
+        for seg in leftovers:  # "EGFR exon 19 deletion (E746_A750del)": the change decides
+            if " " not in seg and changes._protein(seg, "?", text) is not None:
+                notes.protein.append(seg)
+                leftovers.remove(seg)
+                break
     if notes.accessions and len(notes.cdna) + len(notes.protein) == 1 and not rest:
         return [changes._parse_body(head, text, hint)]
     if notes.cdna or notes.protein:
@@ -476,15 +545,12 @@ def _core(head: str, leftovers: list[str], notes: Notes, text: str, hint: str | 
         return [_coded(gene, rest, notes, text)]
     if gene_tok is None:
         raise changes._missing_gene(text)
-    if len(rest) == 1 and _lookup_gene(gene_tok) is None:
-        pair = _fusion_token(gene_tok, text)
-        if pair is not None and changes._words(rest[0]) not in changes._FUSION_WORDS:
-            driver = changes._fusion_driver(*pair)
-            kinase = changes._change(rest[0], driver, text)
-            if kinase is not None and (driver, kinase.position) in _residues()[0]:
-                # "BCR-ABL1 E255K": the kinase-domain change of the fusion's driver, in a
-                # tumor that carries the fusion; both are findings.
-                return [changes._fusion(pair[0], pair[1], text), kinase]
+    if "/" in gene_tok and rest:
+        siblings = _siblings(gene_tok)
+        if siblings is not None:  # F1 style: "CDKN2A/B loss" is CDKN2A loss and CDKN2B loss
+            found = [changes._change(" ".join(rest), g, text) for g in siblings]
+            if all(v is not None and v.kind in _CN_KINDS for v in found):
+                return [v for v in found if v is not None]
     words = changes._words(" ".join(rest))
     if rest and leftovers and words in changes._FUSION_WORDS | {"positive"}:
         fused = _partner(_gene(gene_tok, text), leftovers, text)
@@ -497,7 +563,9 @@ def _core(head: str, leftovers: list[str], notes: Notes, text: str, hint: str | 
         m = _GENE_LEVEL_RE.fullmatch(" ".join(rest))
         if m is not None and isinstance(_lookup_gene(gene_tok), str):
             gene = _gene(gene_tok, text)
-            oncogenic = bool(m.group("onc")) or notes.classification in _ONCOGENIC_WORDS
+            # Only the words of the change decide: a classification printed beside it
+            # ("KIT mutation, pathogenic") is kept as an annotation.
+            oncogenic = bool(m.group("onc"))
             kind = "oncogenic_mutation" if oncogenic else "mutation"
             alteration = "oncogenic mutation" if oncogenic else "mutation"
             return [changes._variant(
@@ -555,7 +623,7 @@ def read_line(text: str, gene: str | None, origin: str | None) -> tuple[Variant,
     variants: list[Variant] | None = None
     notes = Notes()
     if body.count(" ") == 1 and "(" not in body and "," not in body and ";" not in body:
-        fast = changes._fast_protein(body, text, hint)
+        fast = changes._fast_protein(body, text, hint) if body[:4].upper() != "TERT" else None
         if fast is not None:
             variants = [fast]
     if variants is None:
