@@ -110,6 +110,14 @@ def _cancer_genes() -> frozenset[str]:
     return frozenset(data.get("genes") or ())
 
 
+@cache
+def _symbols_by_length() -> dict[int, tuple[str, ...]]:
+    grouped: dict[int, list[str]] = {}
+    for symbol in _index():
+        grouped.setdefault(len(symbol), []).append(symbol)
+    return {n: tuple(symbols) for n, symbols in grouped.items()}
+
+
 @lru_cache(maxsize=4096)
 def _suggest(symbol: str, limit: int = 3) -> tuple[str, ...]:
     """The closest symbols, best first (cached per symbol: a cohort repeats its typos).
@@ -122,8 +130,13 @@ def _suggest(symbol: str, limit: int = 3) -> tuple[str, ...]:
         return ()
     index = _index()
     cutoff = 1 if len(key) <= 4 else 2
+    by_length = _symbols_by_length()
+    # Only symbols within `cutoff` letters of the length can be within `cutoff` edits.
+    candidates = [
+        s for n in range(len(key) - cutoff, len(key) + cutoff + 1) for s in by_length.get(n, ())
+    ]
     hits = process.extract(
-        key, list(index), scorer=OSA.distance, score_cutoff=cutoff, limit=None
+        key, candidates, scorer=OSA.distance, score_cutoff=cutoff, limit=None
     )
     cancer = _cancer_genes()
     letters = sorted(key)

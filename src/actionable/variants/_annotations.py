@@ -85,6 +85,7 @@ _METHOD = {
     "ctdna": "ctDNA", "ddpcr": "ddPCR", "qpcr": "qPCR", "tissue": "tissue",
 }  # fmt: skip
 _MAX_WORDS = 6
+_JOINED = frozenset({"method", "classification", "zygosity"})
 
 
 @dataclass
@@ -110,6 +111,11 @@ class Notes:
     def set(self, name: str, value: object, text: str) -> None:
         """Record one annotation; the same one given twice with two values is refused."""
         have = getattr(self, name)
+        if have is not None and have != value and name in _JOINED:
+            # "ctDNA by NGS", "pathogenic, Tier IA": both words stand.
+            if str(value) not in str(have).split(", "):
+                setattr(self, name, f"{have}, {value}")
+            return
         if have is not None and have != value:
             raise VariantParseError(
                 text,
