@@ -27,7 +27,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-_RESIDUE = re.compile(r"^([ACDEFGHIKLMNPQRSTVWY])(\d+)(?:[ACDEFGHIKLMNPQRSTVWY*=]|fs|del|dup|ins|_|$)")
+_RESIDUE = re.compile(
+    r"^([ACDEFGHIKLMNPQRSTVWY])(\d+)(?:[ACDEFGHIKLMNPQRSTVWY*=]|fs|del|dup|ins|_|$)"
+)
 
 
 def _entries(value: object) -> list[str]:
@@ -78,7 +80,10 @@ def main() -> None:
     args = parser.parse_args()
     merged: dict[tuple[str, int], set[str]] = defaultdict(set)
     sources: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for name, table in (("rules", rule_residues()), ("cancerhotspots", hotspot_residues(args.shared))):
+    for name, table in (
+        ("rules", rule_residues()),
+        ("cancerhotspots", hotspot_residues(args.shared)),
+    ):
         for key, refs in table.items():
             merged[key] |= refs
             sources[key].add(name)
@@ -86,8 +91,9 @@ def main() -> None:
     dropped = 0
     with out.open("w", encoding="utf-8") as sink:
         sink.write(
-            "# Reference residues known to actionable, built by scripts/build_residues.py from the\n"
-            "# curated rules and Cancer Hotspots v2 (PMID 29247016; ODC ODbL 1.0, see NOTICE).\n"
+            "# Reference residues known to actionable, built by scripts/build_residues.py\n"
+            "# from the curated rules and Cancer Hotspots v2 (PMID 29247016; ODC ODbL 1.0,\n"
+            "# see NOTICE).\n"
             "gene\tposition\tref\tsource\n"
         )
         for (gene, pos), refs in sorted(merged.items()):

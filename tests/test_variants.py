@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from actionable.facts import read_fact
-
 from actionable.errors import VariantParseError
+from actionable.facts import read_fact
 from actionable.models import Variant
 from actionable.variants import (
     exon_of,
@@ -431,7 +430,6 @@ def test_exon_helpers_are_exported() -> None:
 
 def test_threads_agree() -> None:
     from actionable import variants
-
     from actionable.variants._checks import conflict
 
     texts = [f"EGFR L{p}R" for p in range(700, 900) if conflict("EGFR", p, None, "L") is None]

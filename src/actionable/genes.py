@@ -135,9 +135,7 @@ def _suggest(symbol: str, limit: int = 3) -> tuple[str, ...]:
     candidates = [
         s for n in range(len(key) - cutoff, len(key) + cutoff + 1) for s in by_length.get(n, ())
     ]
-    hits = process.extract(
-        key, candidates, scorer=OSA.distance, score_cutoff=cutoff, limit=None
-    )
+    hits = process.extract(key, candidates, scorer=OSA.distance, score_cutoff=cutoff, limit=None)
     cancer = _cancer_genes()
     letters = sorted(key)
 

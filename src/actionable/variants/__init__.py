@@ -92,8 +92,7 @@ def parse_variant(text: str, gene: str | None = None, *, origin: str | None = No
         raise VariantParseError(
             text,
             f"the line states {len(found)} alterations ({', '.join(map(str, found))})",
-            "use parse_report_line() or parse_variants(), which return every alteration "
-            "of a line",
+            "use parse_report_line() or parse_variants(), which return every alteration of a line",
         )
     return found[0]
 

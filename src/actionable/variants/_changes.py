@@ -654,13 +654,15 @@ def _parse(text: str, gene: str | None, origin: str | None) -> Variant:
     return variant
 
 
-def _fast_protein(body: str, text: str, gene_hint: str | None) -> Variant | None:
+def _fast_protein(
+    body: str, text: str, gene_hint: str | None, origin: str | None = None
+) -> Variant | None:
     """The common report line ``GENE <protein change>`` without the general detours.
 
     Returns None whenever the general parser could read the text differently (gene not
     resolved uniquely, ``gene=`` disagreeing, not a protein change); the general parser then
     gives the same answer more slowly. Plain missense/nonsense is built inline because it is
-    most of any real input.
+    most of any real input; with ``origin``, its ``origin`` and ``text`` are set too.
     """
     m = _FAST_RE.fullmatch(body)
     if m is None:
@@ -668,6 +670,8 @@ def _fast_protein(body: str, text: str, gene_hint: str | None) -> Variant | None
     head, change = m.groups()
     gene = _gene_index().get(head.upper())
     if type(gene) is not str or (gene_hint is not None and gene_hint != gene):
+        return None
+    if gene in _READ_FURTHER:
         return None
     m = _FAST_SUB_RE.fullmatch(change)
     if m is not None:
@@ -681,7 +685,11 @@ def _fast_protein(body: str, text: str, gene_hint: str | None) -> Variant | None
             data["position"] = int(pos_s)
             data["ref"] = ref
             data["alt"] = alt
-            return trusted(Variant, data, _FAST_FIELDS)
+            if origin is None:
+                return trusted(Variant, data, _FAST_FIELDS)
+            data["origin"] = origin
+            data["text"] = text
+            return trusted(Variant, data, _FAST_FIELDS_READ)
     fields = _protein(change, gene, text)
     if fields is None:
         return None
@@ -689,8 +697,12 @@ def _fast_protein(body: str, text: str, gene_hint: str | None) -> Variant | None
 
 
 _FAST_RE = re.compile(r"([A-Za-z0-9-]+)[ :](\S+)")
+# Genes whose short forms the report-line grammar reads further: TERT promoter names
+# (C228T), MET changes at the exon 14 splice sites (D1010H).
+_READ_FURTHER = frozenset({"TERT", "MET"})
 _FAST_SUB_RE = re.compile(rf"(?:p\.)?([{_AA}])(\d+)([{_AA}*])")
 _FAST_FIELDS = ("gene", "genes", "kind", "alteration", "position", "ref", "alt")
+_FAST_FIELDS_READ = (*_FAST_FIELDS, "origin", "text")
 
 
 def _parse_body(body: str, text: str, gene_hint: str | None) -> Variant:
@@ -803,5 +815,3 @@ def _with_germline(variant: Variant, germline: bool) -> Variant:
     if germline:
         variant.__dict__["origin"] = "germline"
     return variant
-
-

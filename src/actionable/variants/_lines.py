@@ -146,7 +146,11 @@ def _fact_text(f: PatientFacts) -> tuple[str, str]:
     if f.her2_ish is not None:
         return "HER2", "HER2 ISH " + ("amplified" if f.her2_ish == "positive" else "not amplified")
     if f.her2 is not None:
-        return "HER2", f"HER2-{f.her2}" if f.her2 in ("low", "ultralow", "zero") else f"HER2 {f.her2}"
+        return "HER2", f"HER2-{f.her2}" if f.her2 in (
+            "low",
+            "ultralow",
+            "zero",
+        ) else f"HER2 {f.her2}"
     if f.pdl1_tps is not None:
         return "PD-L1", f"PD-L1 TPS {f.pdl1_tps:g}%"
     if f.pdl1_cps is not None:
@@ -208,7 +212,7 @@ def _biomarker(head: str, notes: Notes, leftovers: list[str]) -> Variant | None:
     for seg in list(leftovers):
         words = changes._words(seg.lower())
         same = changes._BIOMARKERS.get(words)
-        if words in _CATEGORY_WORDS or words == found.biomarker.lower() or (
+        if words in _CATEGORY_WORDS or words == (found.biomarker or "").lower() or (
             same is not None and same[0] == found.biomarker
             and (same[1] == found.alteration or found.value is not None)
         ):  # fmt: skip
@@ -322,10 +326,10 @@ def _met_exon14(variant: Variant, cdna: str | None, text: str) -> Variant:
             if hit:
                 part = "acceptor" if hit[0][0] == 2888 else "donor"
                 why = f"the {m.group(7)} covers the exon 14 splice {part}"
-    if why is None and variant.position == 1010 and variant.kind == "missense":
-        if variant.alt in ("H", "N", "Y"):
-            why = (f"D1010{variant.alt} changes c.3028, the last base of exon 14, part of "
-                   "its splice donor")  # fmt: skip
+    first_base = variant.kind == "missense" and variant.alt in ("H", "N", "Y")
+    if why is None and variant.position == 1010 and first_base:
+        why = (f"D1010{variant.alt} changes c.3028, the last base of exon 14, part of "
+               "its splice donor")  # fmt: skip
     if why is None and variant.kind == "splice" and variant.position in (963, 1010):
         why = f"codon {variant.position} borders exon 14"
     if why is None:
@@ -548,9 +552,10 @@ def _core(head: str, leftovers: list[str], notes: Notes, text: str, hint: str | 
     if "/" in gene_tok and rest:
         siblings = _siblings(gene_tok)
         if siblings is not None:  # F1 style: "CDKN2A/B loss" is CDKN2A loss and CDKN2B loss
-            found = [changes._change(" ".join(rest), g, text) for g in siblings]
-            if all(v is not None and v.kind in _CN_KINDS for v in found):
-                return [v for v in found if v is not None]
+            each = [changes._change(" ".join(rest), g, text) for g in siblings]
+            kept = [v for v in each if v is not None and v.kind in _CN_KINDS]
+            if len(kept) == len(each):
+                return kept
     words = changes._words(" ".join(rest))
     if rest and leftovers and words in changes._FUSION_WORDS | {"positive"}:
         fused = _partner(_gene(gene_tok, text), leftovers, text)
@@ -611,6 +616,22 @@ def read_line(text: str, gene: str | None, origin: str | None) -> tuple[Variant,
             repr(text), f"expected a string, got {type(text).__name__}",
             "pass text such as 'BRAF V600E'",
         )  # fmt: skip
+    if origin is not None and origin not in _ORIGINS:
+        raise VariantParseError(
+            text, f"unknown origin {origin!r}", "use 'somatic', 'germline' or 'unknown'"
+        )
+    if gene is None and text.count(" ") == 1 and text.isascii():
+        # Most input is "GENE change" as the library writes it: no annotation, nothing to
+        # normalise. The general reading below gives the same answer more slowly.
+        fast = changes._fast_protein(text, text, None, origin or "unknown")
+        if fast is not None:
+            check_position(fast, text)
+            values = fast.__dict__
+            if values["text"] != text:  # built by the general short-form path
+                values["origin"] = origin or "unknown"
+                values["text"] = text
+                fast.__pydantic_fields_set__.update(("origin", "text"))
+            return (fast,)
     body = " ".join(text.translate(_DASHES).split()).rstrip(".;,")
     if not body:
         raise VariantParseError(text, "empty variant text", "write e.g. 'BRAF V600E'")
@@ -623,7 +644,7 @@ def read_line(text: str, gene: str | None, origin: str | None) -> tuple[Variant,
     variants: list[Variant] | None = None
     notes = Notes()
     if body.count(" ") == 1 and "(" not in body and "," not in body and ";" not in body:
-        fast = changes._fast_protein(body, text, hint) if body[:4].upper() != "TERT" else None
+        fast = changes._fast_protein(body, text, hint)
         if fast is not None:
             variants = [fast]
     if variants is None:
@@ -665,8 +686,10 @@ def _finish(variant: Variant, notes: Notes, text: str, origin: str | None) -> Va
         text_origin = text_origin or "germline"
     if text_origin and origin and origin != "unknown" and origin != text_origin:
         raise VariantParseError(
-            text, f"the text says {text_origin} but origin={origin!r} was passed", "drop one of them"
-        )  # fmt: skip
+            text,
+            f"the text says {text_origin} but origin={origin!r} was passed",
+            "drop one of them",
+        )
     variant.__dict__["origin"] = text_origin or origin or "unknown"
     variant.__dict__["text"] = text
     variant.__pydantic_fields_set__.update(("origin", "text"))
