@@ -111,11 +111,16 @@ def _cancer_genes() -> frozenset[str]:
 
 
 @cache
-def _symbols_by_length() -> dict[int, tuple[str, ...]]:
-    grouped: dict[int, list[str]] = {}
+def _symbols_by_shape() -> dict[tuple[int, int, str], tuple[str, ...]]:
+    # Symbols keyed by (length, 0 or 1, first or second letter): a symbol one or two
+    # edits away shares its length within the cutoff and one of its first two letters
+    # with the misspelling (a swap, drop or change at the start keeps one of them).
+    grouped: dict[tuple[int, int, str], list[str]] = {}
     for symbol in _index():
-        grouped.setdefault(len(symbol), []).append(symbol)
-    return {n: tuple(symbols) for n, symbols in grouped.items()}
+        for place in (0, 1):
+            if len(symbol) > place:
+                grouped.setdefault((len(symbol), place, symbol[place]), []).append(symbol)
+    return {key: tuple(symbols) for key, symbols in grouped.items()}
 
 
 @lru_cache(maxsize=4096)
@@ -130,11 +135,17 @@ def _suggest(symbol: str, limit: int = 3) -> tuple[str, ...]:
         return ()
     index = _index()
     cutoff = 1 if len(key) <= 4 else 2
-    by_length = _symbols_by_length()
+    shapes = _symbols_by_shape()
     # Only symbols within `cutoff` letters of the length can be within `cutoff` edits.
-    candidates = [
-        s for n in range(len(key) - cutoff, len(key) + cutoff + 1) for s in by_length.get(n, ())
-    ]
+    candidates = list(
+        {
+            symbol
+            for n in range(len(key) - cutoff, len(key) + cutoff + 1)
+            for place in (0, 1)
+            for letter in set(key[:2])
+            for symbol in shapes.get((n, place, letter), ())
+        }
+    )
     hits = process.extract(key, candidates, scorer=OSA.distance, score_cutoff=cutoff, limit=None)
     cancer = _cancer_genes()
     letters = sorted(key)
