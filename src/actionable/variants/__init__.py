@@ -34,8 +34,17 @@ __all__ = [
     "parse_variants",
 ]
 
-# Variants are immutable, so handing out the cached tuples is safe.
-_cached_read = lru_cache(maxsize=65536)(read_line)
+def _read_one_or_more(
+    text: str, gene: str | None, origin: str | None
+) -> Variant | tuple[Variant, ...]:
+    found = read_line(text, gene, origin)
+    # A line of one variant is cached as the variant itself: one object less per entry
+    # for the garbage collector to walk, which a cache of 65,536 entries notices.
+    return found[0] if len(found) == 1 else found
+
+
+# Variants are immutable, so handing out the cached ones is safe.
+_cached_read = lru_cache(maxsize=65536)(_read_one_or_more)
 
 
 def parse_report_line(
@@ -58,9 +67,11 @@ def parse_report_line(
     """
     if isinstance(text, str) and (gene is None or isinstance(gene, str)):
         try:
-            return _cached_read(text, gene, origin)
+            found = _cached_read(text, gene, origin)
         except TypeError:  # unhashable origin: let the uncached path report it
             pass
+        else:
+            return (found,) if isinstance(found, Variant) else found
     return read_line(text, gene, origin)
 
 
@@ -87,6 +98,14 @@ def parse_variant(text: str, gene: str | None = None, *, origin: str | None = No
     >>> str(v), v.cdna, v.vaf
     ('KRAS G12V (germline)', 'c.35G>T', 0.12)
     """
+    if isinstance(text, str) and (gene is None or isinstance(gene, str)):
+        try:
+            one = _cached_read(text, gene, origin)
+        except TypeError:  # unhashable origin: let the uncached path report it
+            pass
+        else:
+            if isinstance(one, Variant):
+                return one
     found = parse_report_line(text, gene, origin=origin)
     if len(found) != 1:
         raise VariantParseError(

@@ -697,9 +697,9 @@ def _fast_protein(
 
 
 _FAST_RE = re.compile(r"([A-Za-z0-9-]+)[ :](\S+)")
-# Genes whose short forms the report-line grammar reads further: TERT promoter names
-# (C228T), MET changes at the exon 14 splice sites (D1010H).
-_READ_FURTHER = frozenset({"TERT", "MET"})
+# Genes whose short forms the report-line grammar reads differently: TERT promoter
+# names (C228T) are not protein changes.
+_READ_FURTHER = frozenset({"TERT"})
 _FAST_SUB_RE = re.compile(rf"(?:p\.)?([{_AA}])(\d+)([{_AA}*])")
 _FAST_FIELDS = ("gene", "genes", "kind", "alteration", "position", "ref", "alt")
 _FAST_FIELDS_READ = (*_FAST_FIELDS, "origin", "text")

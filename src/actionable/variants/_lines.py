@@ -625,6 +625,8 @@ def read_line(text: str, gene: str | None, origin: str | None) -> tuple[Variant,
         # normalise. The general reading below gives the same answer more slowly.
         fast = changes._fast_protein(text, text, None, origin or "unknown")
         if fast is not None:
+            if fast.gene == "MET":
+                fast = _met_exon14(fast, None, text)
             check_position(fast, text)
             values = fast.__dict__
             if values["text"] != text:  # built by the general short-form path
