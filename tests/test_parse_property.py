@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import hgvs.parser
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from actionable.errors import VariantParseError
 from actionable.genes import exon_count
 from actionable.models import Variant
-from actionable.variants import parse_variant
+from actionable.variants import parse_report_line, parse_variant
 from actionable.variants._checks import conflict
 
 GENES = [
@@ -237,3 +238,40 @@ def test_start_lost_unknown_consequence_against_hgvs() -> None:
     assert hgvs_fields("NP_004324.2:p.Met1?") == (1, None, "M", "?")
     v = parse_variant("NP_004324.2:p.Met1?")
     assert (v.position, v.ref, v.alt, v.kind, v.alteration) == (1, "M", None, "start_lost", "M1?")
+
+
+# --- property: annotations never change the variant --------------------------------------
+
+# Lines of the report-line corpus that state one variant.
+VALID = [
+    line.split("\t")[0]
+    for line in (Path(__file__).parent / "corpus" / "report_lines.tsv")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line and not line.startswith("#") and "|" not in line.split("\t")[1]
+]
+ANNOTATIONS = [
+    "VAF 23%", "AF 0.4", "(VAF 12.5%)", "18% VAF", "depth 512", "DP=800", "(1022x)",
+    "pathogenic", "likely pathogenic", "Tier IA", "(VUS)", "heterozygous", "by NGS",
+    "(ctDNA)", "clonal", "(NM_004985.5)", "COSM521", "[Tier 2C]",
+]  # fmt: skip
+SEPARATORS = [" ", ", ", "; ", " - ", " | "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    line=st.sampled_from(VALID),
+    notes=st.lists(st.tuples(st.sampled_from(SEPARATORS), st.sampled_from(ANNOTATIONS)),
+                   min_size=1, max_size=3, unique=True),
+)  # fmt: skip
+def test_annotations_never_change_the_variant(line: str, notes: list[tuple[str, str]]) -> None:
+    plain = parse_report_line(line)
+    annotated = line + "".join(sep + note for sep, note in notes)
+    try:
+        got = parse_report_line(annotated)
+    except VariantParseError as error:
+        # Two values of the same annotation (the line's own VAF and an appended one)
+        # are refused rather than one silently chosen.
+        assert "two different" in error.problem, annotated
+        return
+    assert got == plain, annotated

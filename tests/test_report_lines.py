@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import actionable
 from actionable.errors import VariantParseError
@@ -125,33 +123,3 @@ def test_warn_keeps_good_lines() -> None:
     assert [str(v) for v in report.variants] == ["BRAF V600E"]
     assert report.variants[0].vaf == 0.31
     assert any("Did you mean 'KRAS'" in w for w in report.warnings)
-
-
-# --- property: annotations never change the variant --------------------------------------
-
-VALID = [row[0] for row in LINES if row[1] and "|" not in row[1]]
-ANNOTATIONS = [
-    "VAF 23%", "AF 0.4", "(VAF 12.5%)", "18% VAF", "depth 512", "DP=800", "(1022x)",
-    "pathogenic", "likely pathogenic", "Tier IA", "(VUS)", "heterozygous", "by NGS",
-    "(ctDNA)", "clonal", "(NM_004985.5)", "COSM521", "[Tier 2C]",
-]  # fmt: skip
-SEPARATORS = [" ", ", ", "; ", " - ", " | "]
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    line=st.sampled_from(VALID),
-    notes=st.lists(st.tuples(st.sampled_from(SEPARATORS), st.sampled_from(ANNOTATIONS)),
-                   min_size=1, max_size=3, unique=True),
-)  # fmt: skip
-def test_annotations_never_change_the_variant(line: str, notes: list[tuple[str, str]]) -> None:
-    plain = parse_report_line(line)
-    annotated = line + "".join(sep + note for sep, note in notes)
-    try:
-        got = parse_report_line(annotated)
-    except VariantParseError as error:
-        # Two values of the same annotation (the line's own VAF and an appended one)
-        # are refused rather than one silently chosen.
-        assert "two different" in error.problem, annotated
-        return
-    assert got == plain, annotated

@@ -239,7 +239,8 @@ def _mmr_loss(head: str, notes: Notes) -> Variant | None:
     said_loss = head.lower() != m.group("genes").lower()
     # One protein named lost is an IHC reading only when the line says IHC; several
     # proteins named together ("MLH1/PMS2 loss") are always an MMR panel.
-    if not said_loss or (len(genes) < 2 and notes.method != "IHC"):
+    by_ihc = "IHC" in (notes.method or "").split(", ")
+    if not said_loss or (len(genes) < 2 and not by_ihc):
         return None
     if notes.method is None:
         notes.method = "IHC"
