@@ -34,6 +34,7 @@ __all__ = [
     "parse_variants",
 ]
 
+
 def _read_one_or_more(
     text: str, gene: str | None, origin: str | None
 ) -> Variant | tuple[Variant, ...]:

@@ -51,11 +51,12 @@ _PHRASE_RE = re.compile(
        (?:pathogenic|oncogenic|deleterious|benign|neutral)(?:\ variant)?
        |vus|variant\ of\ (?:uncertain|unknown)\ (?:clinical\ )?significance
        |(?:of\ )?uncertain\ significance|tier\s*(?:i{{1,3}}|iv|[1-4])\s*[abcd]?
-       |level\s*[1-4][ab]?|clinically\ significant|(?:potentially\ )?actionable
+       |level\s*(?:[1-4][ab]?|[a-d])|clinically\ significant|(?:potentially\ )?actionable
        |biologically\ significant|clinical\ significance\s*:\s*\S+|equivocal)
     |(?P<region>splice\ (?:donor|acceptor|site|region)|[35]'\s?utr|[35]'\ untranslated\ region
        |intronic|promoter\ region|upstream)
-    |(?P<ratio>(?:allelic|allele|itd|mutant|signal)\ ratio\s*[:=]?\s*{_NUM})
+    |(?P<ratio>(?:allelic|allele|itd|mutant|signal|her2/cep17|her2:cep17)\ ratio\s*[:=]?\s*{_NUM})
+    |(?P<extent>focal|broad|arm-level|high-level|low-level|amplified)
     |(?P<origin>germline|somatic)(?:\ (?:origin|variant|finding|mutation|status))?
     |(?P<status>detected|present|identified|reported|confirmed)
     |(?P<tx>(?:nm|nr|xm|enst|ensp|np|lrg)_?\d+(?:\.\d+)?)
@@ -71,7 +72,8 @@ _PHRASE_RE = re.compile(
     |(?P<fusion>v\d+[ab]?(?:/[ab])?|variant\s*\d+[ab]?(?:/[ab])?|[eb]\d+\s*[;:/-]?\s*a\d+(?:\s+transcript)?
        |(?:e|exon\s*)\d+\s*[;:/]\s*(?:a|e|r|exon\s*)\d+|[a-z]{{1,2}}\d+\s*;\s*[a-z]{{1,2}}\d+
        |p190|p210|p230|(?:major|minor|micro)\ breakpoint|in-?frame|transcript
-       |fusion\ transcript)
+       |fusion\ transcript
+       |(?:[a-z0-9]+\s+)?(?:exon|ex|e)\s*\d+\s*[-:/;]\s*(?:[a-z0-9]+\s+)?(?:exon|ex|e)\s*\d+)
     |(?P<clonal>clonal|subclonal)
     """,
     re.VERBOSE,
@@ -84,7 +86,7 @@ _METHOD = {
     "tissue ngs": "NGS", "plasma ngs": "ctDNA", "blood": "ctDNA", "sequencing": "NGS",
     "ctdna": "ctDNA", "ddpcr": "ddPCR", "qpcr": "qPCR", "tissue": "tissue",
 }  # fmt: skip
-_MAX_WORDS = 6
+_MAX_WORDS = 7
 _JOINED = frozenset({"method", "classification", "zygosity"})
 
 

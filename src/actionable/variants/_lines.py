@@ -196,7 +196,9 @@ def _biomarker(head: str, notes: Notes, leftovers: list[str]) -> Variant | None:
     found = changes._biomarker(cleaned)
     if found is None:
         words = changes._words(cleaned)
-        for variant in (words, words.replace("ms ", "msi ", 1), words.replace("msi ", "", 1)):
+        tries = (words, words.replace("ms ", "msi ", 1), words.replace("msi ", "", 1),
+                 words.replace("microsatellite ", "", 1))  # fmt: skip
+        for variant in tries:
             hit = changes._BIOMARKERS.get(variant)
             if hit is not None:
                 found = changes._variant(gene=None, kind="biomarker", biomarker=hit[0],
@@ -423,9 +425,13 @@ def _coded(gene: str, rest: list[str], notes: Notes, text: str) -> Variant:
     if protein is None and rest and cdna is not None and not _CONTEXT_RE.fullmatch(" ".join(rest)):
         protein = " ".join(rest)  # "KRAS G12D c.35G>A": the short protein form
         rest = []
-    context = _CONTEXT_RE.fullmatch(" ".join(rest)) if rest and protein else None
-    if context is not None:
-        rest = []
+    context = _CONTEXT_RE.fullmatch(" ".join(rest)) if rest else None
+    if context is not None and (protein is not None or cdna is not None):
+        rest = []  # "MET exon 14 skipping (c.3028+1G>T)": the change decides
+    if rest and protein is not None and len(rest) == 1:
+        same = changes._protein(rest[0], gene, text)
+        if same is not None and same == changes._protein(protein, gene, text):
+            rest = []  # "NRAS Q61K (p.Gln61Lys)": one change written twice
     if rest:
         raise VariantParseError(
             text, f"unexpected {' '.join(rest)!r} next to the change", "give one change per line"
@@ -472,6 +478,24 @@ def _fusion_token(token: str, text: str) -> tuple[str, str] | None:
     return None
 
 
+_AND_RE = re.compile(r"\s*(?:\+|and|&|/)\s*", re.IGNORECASE)
+
+
+def _several(gene: str, rest: list[str], leftovers: list[str], text: str) -> list[Variant] | None:
+    """Several protein changes of one gene on one line: ``EGFR L858R + T790M``,
+    ``EGFR L858R and T790M``, ``EGFR L858R, T790M``."""
+    parts = _AND_RE.split(" ".join(rest)) if rest else []
+    extra = [seg for seg in leftovers if " " not in seg and changes._protein(seg, gene, text)]
+    if len(parts) + len(extra) < 2 or not all(" " not in p for p in parts):
+        return None
+    found = [changes._change(p, gene, text) for p in [*parts, *extra]]
+    if not all(v is not None and v.position is not None for v in found):
+        return None
+    for seg in extra:
+        leftovers.remove(seg)
+    return [v for v in found if v is not None]
+
+
 def _siblings(token: str) -> tuple[str, ...] | None:
     """CDKN2A/B -> (CDKN2A, CDKN2B): a symbol and the siblings that differ in its last
     characters, as reports abbreviate neighbouring genes."""
@@ -516,6 +540,20 @@ def _core(head: str, leftovers: list[str], notes: Notes, text: str, hint: str | 
             )  # fmt: skip
         return [changes._fusion(pair[0], pair[1], text)]
     gene_tok, rest = _pieces(head, notes)
+    head_gene = _lookup_gene(gene_tok) if gene_tok else None
+    for seg in list(leftovers):
+        acc = _ACC_RE.fullmatch(seg)
+        if acc is not None:  # "EGFR p.L858R (NM_005228.5:c.2573T>G)"
+            notes.accessions.append(acc)
+            change = acc.group("change")
+            (notes.cdna if change[:2] == "c." else notes.protein).append(change)
+            leftovers.remove(seg)
+        elif isinstance(head_gene, str) and " " not in seg and _lookup_gene(seg) == head_gene:
+            leftovers.remove(seg)  # "ERBB2 (HER2) amplification": the gene named twice
+    if isinstance(head_gene, str) and not notes.cdna and not notes.protein:
+        several = _several(head_gene, rest, leftovers, text)
+        if several is not None:
+            return several
     if gene_tok is not None and gene_tok.upper() in ("TERT", "TERTP"):
         tert = _tert(" ".join([*rest, *notes.cdna]), leftovers, text)
         if tert is not None:
@@ -558,7 +596,12 @@ def _core(head: str, leftovers: list[str], notes: Notes, text: str, hint: str | 
             if len(kept) == len(each):
                 return kept
     words = changes._words(" ".join(rest))
-    if rest and leftovers and words in changes._FUSION_WORDS | {"positive"}:
+    if (
+        rest
+        and leftovers
+        and words in changes._FUSION_WORDS | {"positive"}
+        and isinstance(_lookup_gene(gene_tok), str)
+    ):
         fused = _partner(_gene(gene_tok, text), leftovers, text)
         if fused is not None:
             return [fused]
