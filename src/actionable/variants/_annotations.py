@@ -46,7 +46,8 @@ _PHRASE_RE = re.compile(
        (?P<method>fish|ihc|ddpcr|pcr|rt-?pcr|qpcr|ngs|ctdna|cfdna|liquid\ biopsy|plasma|tissue
        |rna|dna|rna-?seq|sanger|ish|cish|sish|immunohistochemistry|sequencing|nanostring|mlpa
        |wes|wgs|tissue\ ngs|plasma\ ngs|blood)
-    |(?P<clone>d5f3|sp263|22c3|28-8|sp142|4b5|ventana|vysis|abbott|clone\ \S+)
+    |(?P<clone>d5f3|sp263|22c3|28-8|sp142|4b5|ventana|vysis|abbott|clone\ \S+|break-?apart
+       |break\ apart|dual\ fusion)
     |(?P<cls>(?:likely\ |predicted\ |suspected\ |presumed\ |known\ )?
        (?:pathogenic|oncogenic|deleterious|benign|neutral)(?:\ variant)?
        |vus|variant\ of\ (?:uncertain|unknown)\ (?:clinical\ )?significance
@@ -55,13 +56,17 @@ _PHRASE_RE = re.compile(
        |biologically\ significant|clinical\ significance\s*:\s*\S+|equivocal)
     |(?P<region>splice\ (?:donor|acceptor|site|region)|[35]'\s?utr|[35]'\ untranslated\ region
        |intronic|promoter\ region|upstream)
-    |(?P<ratio>(?:allelic|allele|itd|mutant|signal|her2/cep17|her2:cep17)\ ratio\s*[:=]?\s*{_NUM})
+    |(?P<ratio>(?:allelic|allele|itd|mutant|signal|her2/cep17|her2:cep17|met/cep7|met:cep7)
+       \ ratio\s*[:=]?\s*{_NUM})
     |(?P<extent>focal|broad|arm-level|high-level|low-level|amplified)
     |(?P<origin>germline|somatic)(?:\ (?:origin|variant|finding|mutation|status))?
-    |(?P<status>detected|present|identified|reported|confirmed)
+    |(?P<status>detected|present|identified|reported|confirmed|positive|(?:fish|ihc|pcr|ngs)
+       \ positive)
     |(?P<tx>(?:nm|nr|xm|enst|ensp|np|lrg)_?\d+(?:\.\d+)?)
     |(?P<dbid>rs\d+|cosm\d+|cosv\d+|vcv\d+|clinvar\s*(?:id)?\s*[:#]?\s*\d+)
     |(?P<where>(?:exon|intron|ex)\s*\d+)
+    |(?P<threshold>(?:≥|>=|>|<|≤|<=|cut-?off\s*)\s*{_NUM}\s*(?:mut(?:ation)?s?|muts|mt)
+       \s*(?:/|per)\s*(?:mb|megabase))
     |(?P<tmb>{_NUM})\s*(?:mut(?:ation)?s?|muts|mt)\s*(?:/|per)\s*(?:mb|megabase)
     |(?:gis|hrd\ score|genomic\ instability\ score|gi\ score|loh\ score|score)
        \s*[:=]?\s*(?P<score>{_NUM})

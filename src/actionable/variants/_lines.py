@@ -404,6 +404,9 @@ def _gene_of(gene_tok: str | None, notes: Notes, text: str, hint: str | None) ->
 def _same(pieces: list[str], what: str, text: str) -> str | None:
     kept = list(dict.fromkeys(p.replace("p.(", "p.").rstrip(")") if p.startswith("p.(") else p
                               for p in pieces))  # fmt: skip
+    if what == "protein" and len(kept) > 1:
+        read = {str(changes._protein(p, "?", text)): p for p in kept}
+        kept = list(read.values()) if "None" not in read else kept
     if len(kept) > 1:
         raise VariantParseError(
             text, f"two different {what} changes ({', '.join(kept)})", "give one change per line"
@@ -478,6 +481,11 @@ def _fusion_token(token: str, text: str) -> tuple[str, str] | None:
     return None
 
 
+_LABEL_RE = re.compile(
+    r"(?:(?<=^)|(?<=[,;|] ))(?:gene|variant|alteration|protein(?: change)?|amino acid change"
+    r"|cdna(?: change)?|coding change|nucleotide change|finding|result)\s*:\s*",
+    re.IGNORECASE,
+)
 _AND_RE = re.compile(r"\s*(?:\+|and|&|/)\s*", re.IGNORECASE)
 
 
@@ -493,7 +501,8 @@ def _several(gene: str, rest: list[str], leftovers: list[str], text: str) -> lis
         return None
     for seg in extra:
         leftovers.remove(seg)
-    return [v for v in found if v is not None]
+    # "BRAF V600E (Val600Glu)": the same change written twice is one finding.
+    return list(dict.fromkeys(v for v in found if v is not None))
 
 
 def _siblings(token: str) -> tuple[str, ...] | None:
@@ -550,6 +559,15 @@ def _core(head: str, leftovers: list[str], notes: Notes, text: str, hint: str | 
             leftovers.remove(seg)
         elif isinstance(head_gene, str) and " " not in seg and _lookup_gene(seg) == head_gene:
             leftovers.remove(seg)  # "ERBB2 (HER2) amplification": the gene named twice
+        elif (
+            isinstance(head_gene, str)
+            and head_gene != "TERT"  # C228T names a promoter change, not a residue
+            and " " not in seg
+            and (notes.protein or not rest)
+            and changes._protein(seg, head_gene, text) is not None
+        ):
+            notes.protein.append(seg)  # "BRAF p.Val600Glu (V600E)", "KRAS - G12D"
+            leftovers.remove(seg)
     if isinstance(head_gene, str) and not notes.cdna and not notes.protein:
         several = _several(head_gene, rest, leftovers, text)
         if several is not None:
@@ -709,6 +727,8 @@ def read_line(text: str, gene: str | None, origin: str | None) -> tuple[Variant,
         if fact is not None:
             variants = [fact]
     if variants is None:
+        if ":" in body:
+            body = _LABEL_RE.sub("", body)  # "Gene: KRAS, Variant: p.G12D"
         head, segments = split_line(body)
         head = strip_tail(head, notes, text)
         leftovers = [s for s in segments if not read_segment(s, notes, text)]
