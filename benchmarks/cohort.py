@@ -5,13 +5,17 @@ samples with tumor types) into a temporary folder, then measures in the same run
 
 * the baseline: read the file with the same line reader, look up
   (gene, HGVSp_Short) in a dict, write the same number of columns;
-* ``actionable.cohort.annotate`` in one process, at 250,000 and 1,000,000 rows.
+* ``actionable.cohort.annotate`` in one process, at 250,000 and 1,000,000 rows;
+* ``actionable.cohort.screen`` on a MAF of real gene symbols, once clean and once with
+  1 % of rows in unknown symbols (typos and retired names, as real MAFs have them):
+  the ratio of the two times. Unknown symbols cost a suggestion (the closest symbols)
+  only when the message is built, once per distinct symbol.
 
 It prints rows/s, the ratio to the baseline and peak memory (tracemalloc peak of a
 second, traced annotate call - tracing slows Python, so it is not timed - and the
 process's ru_maxrss). Run:
 
-    .venv/bin/python benchmarks/cohort.py [--rows 1000000] [--rules DIR]
+    .venv/bin/python benchmarks/cohort.py [--rows 1000000] [--rules DIR] [--screen-rows 100000]
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from actionable.cohort import ANNOTATION_COLUMNS, annotate
+from actionable.cohort import ANNOTATION_COLUMNS, annotate, screen
 from actionable.evaluate import default_engine
 
 # Genes without rules dominate real MAFs (TTN, MUC16, passenger genes ...).
@@ -109,6 +113,68 @@ def make_maf(folder: Path, rows: int, samples: int = 400, seed: int = 1) -> tupl
     return maf, clinical
 
 
+# Real symbols for the screening MAF (passenger and cancer genes), and the unknown ones a
+# MAF carries: typos, retired or made-up names.
+_REAL = [
+    "TTN", "MUC16", "SYNE1", "LRP1B", "CSMD3", "RYR2", "FLG", "USH2A", "OBSCN", "TP53",
+    "RB1", "APC", "ARID1A", "KMT2D", "CDH1", "GNA11", "PTEN", "ATM", "NF1", "SMAD4",
+    "FAT1", "FAT4", "PCLO", "DNAH5", "HMCN1", "ZFHX4", "XIRP2", "SPTA1", "CSMD1", "AHNAK2",
+]  # fmt: skip
+_UNKNOWN = [
+    "EGRF", "KRSA", "TP35", "BRAFF", "PIK3AC", "ALKK", "NOTCH7", "MUC16X", "TTNN", "SYNE",
+    "LRPB1", "CSDM3", "RYR22", "FLGG", "OBSNC", "GENE123", "ORF27", "LOC0001", "XYZ1",
+    "UNKNOWN", "C1orf999", "KIAA9999", "FAM999A", "ZNF9999", "SEPT99", "MARCH99", "DKFZ1",
+    "RP11-999", "AC000001", "LINC99999", "SNORD999", "MIR9999", "HLA-Z", "TRB9", "IGHV99",
+    "ATMM", "APCC", "NF11", "SMDA4", "PTNE",
+]  # fmt: skip
+
+
+def make_screen_maf(folder: Path, rows: int, unknown: float, seed: int = 2) -> tuple[Path, Path]:
+    """A MAF of real symbols (a fraction ``unknown`` of rows in unknown symbols) and its
+    clinical table, for :func:`screen`."""
+    rng = random.Random(seed)
+    ids = [f"S{i:04d}" for i in range(200)]
+    clinical = folder / "screen_clinical.tsv"
+    clinical.write_text(
+        "sample_id\ttumor\n" + "".join(f"{s}\t{rng.choice(_TUMORS)}\n" for s in ids)
+    )
+    maf = folder / f"screen_{unknown:.3f}.maf"
+    with open(maf, "w", encoding="utf-8") as out:
+        out.write("Hugo_Symbol\tTumor_Sample_Barcode\tVariant_Classification\tHGVSp_Short\n")
+        for _ in range(rows):
+            if rng.random() < 0.03:
+                gene, change, klass = rng.choice(_ACTIONABLE)
+            else:
+                gene = rng.choice(_UNKNOWN) if rng.random() < unknown else rng.choice(_REAL)
+                change = f"p.{rng.choice(_AA)}{rng.randint(1, 300)}{rng.choice(_AA)}"
+                klass = "Missense_Mutation"
+            out.write(f"{gene}\t{rng.choice(ids)}\t{klass}\t{change}\n")
+    return maf, clinical
+
+
+def screen_ratio(folder: Path, rows: int, rules: object) -> None:
+    """Time screen() on a clean MAF and on one with 1 % unknown symbols, in alternating
+    rounds (best of three each: the machine is shared); print the ratio."""
+    from actionable import genes, variants
+
+    files = {unknown: make_screen_maf(folder, rows, unknown) for unknown in (0.0, 0.01)}
+    times = {unknown: float("inf") for unknown in files}
+    for _ in range(3):
+        for unknown, (maf, clinical) in files.items():
+            # A fresh process starts with empty caches; clear the per-symbol ones.
+            genes._suggest.cache_clear()
+            variants._cached_read.cache_clear()
+            start = time.perf_counter()
+            screen(clinical, maf=[maf], rules=rules, progress=False)  # type: ignore[arg-type]
+            times[unknown] = min(times[unknown], time.perf_counter() - start)
+    for unknown, took in times.items():
+        print(
+            f"screen {rows:,} rows, {unknown:.0%} unknown symbols: {took:.2f} s "
+            f"({rows / took:,.0f} rows/s)"
+        )
+    print(f"screen with 1% unknown symbols / without: {times[0.01] / times[0.0]:.2f}x")
+
+
 def baseline(maf: Path, out: Path) -> float:
     """Plain dict lookup of (gene, HGVSp_Short), same reader, same number of columns."""
     table = {
@@ -140,11 +206,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rules", type=Path, help="rule directory (default: bundled)")
+    parser.add_argument("--screen-rows", type=int, default=100_000)
+    parser.add_argument("--only-screen", action="store_true", help="skip the annotate runs")
     args = parser.parse_args()
     engine = default_engine() if args.rules is None else None
     rules = engine if engine is not None else args.rules
     with tempfile.TemporaryDirectory(prefix="actionable-bench-") as tmp:
         folder = Path(tmp)
+        screen_ratio(folder, args.screen_rows, rules)
+        if args.only_screen:
+            return
         for rows in (args.rows // 4, args.rows):
             maf, clinical = make_maf(folder, rows)
             base = baseline(maf, folder / "baseline.tsv")

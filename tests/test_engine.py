@@ -280,6 +280,7 @@ def _generated_rules() -> list[Rule]:
     evidence = (Citation(pmid=32758030),)
     tumors = ["LUAD", "COAD", "MEL", "BRCA", "PAAD", "HGNEC", "GB", "PRAD", "BLCA", "AML"]
     from actionable.genes import _rows
+    from actionable.variants._checks import conflict
 
     first = ["TTN", "BRAF", "KRAS", "EGFR", "TP53", "PIK3CA", "NRAS", "ERBB2", "KIT", "MET"]
     others = sorted(g for g in _rows() if g.isalnum() and g.isupper() and g not in first)
@@ -316,12 +317,11 @@ def _generated_rules() -> list[Rule]:
         gene = rng.choices(genes, weights)[0]
         if gene == "TTN":
             continue
-        add(
-            gene,
-            f"G{rng.randint(1, 900)}{rng.choice('ACDEFHIKLMNPQRSTVWY')}",
-            rng.choice(tumors),
-            n,
-        )
+        position = rng.randint(1, 900)
+        alt = rng.choice("ACDEFHIKLMNPQRSTVWY")
+        if conflict(gene, position, None, "G") is not None:
+            continue  # a residue or length the parser knows otherwise (KRAS G400D)
+        add(gene, f"G{position}{alt}", rng.choice(tumors), n)
         n += 1
     return rules
 

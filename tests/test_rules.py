@@ -197,10 +197,12 @@ def test_pattern_grammar(entry: str, gene: str | None, granularity: str, kind: s
 def test_oncogenic_mutations_expand_by_gene_role() -> None:
     tsg = parse_pattern("oncogenic mutations", "TP53")
     assert [p.kinds for p in tsg] == [
-        ("deletion", "frameshift", "nonsense", "splice", "start_lost")
+        ("deletion", "frameshift", "nonsense", "oncogenic_mutation", "splice", "start_lost")
     ]
     onc = parse_pattern("oncogenic mutations", "KRAS")
     assert {p.ranges for p in onc} >= {((12, 12),), ((13, 13),), ((61, 61),)}
+    # A report line "KRAS oncogenic mutation" (no change named) meets the class entry.
+    assert [p.kinds for p in onc if not p.ranges] == [("oncogenic_mutation",)]
     with pytest.raises(RuleFileError, match=r"needs ZFP36L2 in knowledgebase/gene_roles\.yaml"):
         parse_pattern("oncogenic mutations", "ZFP36L2")
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from actionable.errors import VariantParseError
+from actionable.facts import read_fact
 from actionable.models import Variant
 from actionable.variants import (
     exon_of,
@@ -124,14 +125,21 @@ CASES: list[tuple[str, str | None, Variant, str]] = [
      V("TP53", "stop_lost", "*394Qext*?", position=394, ref="*", alt="Q"), "TP53 *394Qext*?"),
     ("TP53 *394Wext*5", None,
      V("TP53", "stop_lost", "*394Wext*5", position=394, ref="*", alt="W"), "TP53 *394Wext*5"),
-    ("MET X963_splice", None, V("MET", "splice", "X963_splice", position=963),
-     "MET X963_splice"),
-    ("MET 963_splice", None, V("MET", "splice", "X963_splice", position=963),
-     "MET X963_splice"),
+    # The first codon of exon 14 marks its splice acceptor: exon 14 skipping (audit M1).
+    ("MET X963_splice", None, V("MET", "exon_skipping", "exon 14 skipping", exon=14,
+     reading="read 'MET X963_splice' as MET exon 14 skipping: codon 963 borders exon 14"),
+     "MET exon 14 skipping"),
+    ("MET 963_splice", None, V("MET", "exon_skipping", "exon 14 skipping", exon=14,
+     reading="read 'MET 963_splice' as MET exon 14 skipping: codon 963 borders exon 14"),
+     "MET exon 14 skipping"),
     ("MET splice site", None, V("MET", "splice", "splice site"), "MET splice site"),
     ("MET splice-site mutation", None, V("MET", "splice", "splice site"), "MET splice site"),
-    ("MET c.2888-1G>A", None, V("MET", "splice", "c.2888-1G>A"), "MET c.2888-1G>A"),
-    ("MET c.3028+2T>C", None, V("MET", "splice", "c.3028+2T>C"), "MET c.3028+2T>C"),
+    ("MET c.2888-1G>A", None, V("MET", "exon_skipping", "exon 14 skipping", exon=14,
+     cdna="c.2888-1G>A", reading="read 'MET c.2888-1G>A' as MET exon 14 skipping: c.2888-1 "
+     "is in the exon 14 splice acceptor"), "MET exon 14 skipping"),
+    ("MET c.3028+2T>C", None, V("MET", "exon_skipping", "exon 14 skipping", exon=14,
+     cdna="c.3028+2T>C", reading="read 'MET c.3028+2T>C' as MET exon 14 skipping: c.3028+2 "
+     "is in the exon 14 splice donor"), "MET exon 14 skipping"),
     ("BRAF c.1799T>A", None, V("BRAF", "coding", "c.1799T>A"), "BRAF c.1799T>A"),
     ("MET c.2888-5C>T", None, V("MET", "coding", "c.2888-5C>T"), "MET c.2888-5C>T"),
     ("BRAF V600", None, V("BRAF", "codon", "V600", position=600, ref="V"), "BRAF V600"),
@@ -237,9 +245,12 @@ CASES: list[tuple[str, str | None, Variant, str]] = [
     # expression, wildtype
     ("ERBB2 overexpression", None, V("ERBB2", "overexpression", "overexpression"),
      "ERBB2 overexpression"),
-    ("HER2 IHC 3+", None, V("ERBB2", "overexpression", "overexpression"),
+    # HER2-positive lines are an ERBB2 alteration and a patient fact at once.
+    ("HER2 IHC 3+", None, V("ERBB2", "overexpression", "overexpression", method="IHC",
+                            facts=read_fact("HER2 IHC 3+")),
      "ERBB2 overexpression"),
-    ("HER2 positive", None, V("ERBB2", "overexpression", "overexpression"),
+    ("HER2 positive", None, V("ERBB2", "overexpression", "overexpression", method="IHC",
+                              facts=read_fact("HER2 positive")),
      "ERBB2 overexpression"),
     ("KRAS wildtype", None, V("KRAS", "wildtype", "wildtype"), "KRAS wildtype"),
     ("KRAS wild-type", None, V("KRAS", "wildtype", "wildtype"), "KRAS wildtype"),
@@ -307,12 +318,15 @@ CASES: list[tuple[str, str | None, Variant, str]] = [
      V("BRAF", "coding", "ENST00000288602.11:c.1799T>A", hgvs="ENST00000288602.11:c.1799T>A"),
      "BRAF ENST00000288602.11:c.1799T>A"),
     ("NM_000245.4:c.2888-1G>A", None,
-     V("MET", "splice", "NM_000245.4:c.2888-1G>A", hgvs="NM_000245.4:c.2888-1G>A"),
-     "MET NM_000245.4:c.2888-1G>A"),
+     V("MET", "exon_skipping", "exon 14 skipping", exon=14, cdna="c.2888-1G>A",
+       hgvs="NM_000245.4:c.2888-1G>A", reading="read 'NM_000245.4:c.2888-1G>A' as MET exon "
+       "14 skipping: c.2888-1 is in the exon 14 splice acceptor"),
+     "MET exon 14 skipping"),
     ("NM_000245.4:c.3028+1_3028+2del", None,
-     V("MET", "splice", "NM_000245.4:c.3028+1_3028+2del",
-       hgvs="NM_000245.4:c.3028+1_3028+2del"),
-     "MET NM_000245.4:c.3028+1_3028+2del"),
+     V("MET", "exon_skipping", "exon 14 skipping", exon=14, cdna="c.3028+1_3028+2del",
+       hgvs="NM_000245.4:c.3028+1_3028+2del", reading="read 'NM_000245.4:c.3028+1_3028+2del'"
+       " as MET exon 14 skipping: the del covers the exon 14 splice donor"),
+     "MET exon 14 skipping"),
     ("NM_999999.1:c.100A>G", "TP53",
      V("TP53", "coding", "NM_999999.1:c.100A>G", hgvs="NM_999999.1:c.100A>G"),
      "TP53 NM_999999.1:c.100A>G"),
@@ -416,12 +430,14 @@ def test_exon_helpers_are_exported() -> None:
 
 def test_threads_agree() -> None:
     from actionable import variants
+    from actionable.variants._checks import conflict
 
-    texts = [f"EGFR L{p}R" for p in range(700, 900)] + ["NM_004333.4:c.1799T>A"] * 20
+    texts = [f"EGFR L{p}R" for p in range(700, 900) if conflict("EGFR", p, None, "L") is None]
+    texts += ["NM_004333.4:c.1799T>A"] * 20
     results: list[list[str]] = []
 
     def work() -> None:
-        results.append([str(variants._parse(t, None, None)) for t in texts])
+        results.append([str(variants.read_line(t, None, None)[0]) for t in texts])
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for t in threads:
@@ -488,8 +504,8 @@ ERRORS: list[tuple[Any, str | None, str]] = [
      "cannot parse variant 'BRAF': no alteration given for BRAF. Write e.g. 'BRAF V600E' or "
      "'BRAF amplification'"),
     ("V600E", "KRAS2X",
-     "cannot parse variant 'V600E': unknown gene 'KRAS2X'. Did you mean 'KRAS', 'NKIRAS2', "
-     "'STK4'?"),
+     "cannot parse variant 'V600E': unknown gene 'KRAS2X'. Did you mean 'KRAS', 'KRASP1', "
+     "'RRAS2'?"),
     ("BRAF V600E", "KRAS",
      "cannot parse variant 'BRAF V600E': gene='KRAS' disagrees with 'BRAF' in the text. Drop "
      "the gene argument or fix the text"),
@@ -510,8 +526,8 @@ ERRORS: list[tuple[Any, str | None, str]] = [
     ("KRAS positive", None,
      "cannot parse variant 'KRAS positive': 'positive' is ambiguous for KRAS. Name the finding: "
      "'KRAS amplification', 'KRAS overexpression' or 'KRAS fusion'"),
-    ("HER2 IHC 2+", None,
-     "cannot parse variant 'HER2 IHC 2+': only IHC 3+ is read as overexpression, not 'IHC 2+'. "
+    ("MET IHC 2+", None,
+     "cannot parse variant 'MET IHC 2+': only IHC 3+ is read as overexpression, not 'IHC 2+'. "
      "Write 'overexpression' for IHC 3+, or give the ISH/NGS result"),
     ("ALK::ALK", None,
      "cannot parse variant 'ALK::ALK': a fusion needs two different genes, got ALK twice. "
@@ -532,8 +548,8 @@ ERRORS: list[tuple[Any, str | None, str]] = [
     ("EML4-ALK V600E", None,
      "cannot parse variant 'EML4-ALK V600E': unexpected 'V600E' after the fusion EML4::ALK. "
      "Write 'EML4::ALK fusion'"),
-    ("BRAF mutation", None, f"cannot parse variant 'BRAF mutation': malformed change 'mutation'. "
-     f"{FORMS}"),
+    ("BRAF mutationx", None, f"cannot parse variant 'BRAF mutationx': malformed change "
+     f"'mutationx'. {FORMS}"),
     ("germline", None,
      "cannot parse variant 'germline': only an origin was given. Write e.g. 'BRCA1 C61G'"),
 ]  # fmt: skip

@@ -7,7 +7,7 @@ do not know this library.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 __all__ = [
@@ -37,14 +37,32 @@ class VariantParseError(ActionableError, ValueError):
     'BRAF V600EE'
     """
 
-    def __init__(self, text: str, problem: str, suggestion: str | None = None) -> None:
+    def __init__(
+        self, text: str, problem: str, suggestion: str | Callable[[], str] | None = None
+    ) -> None:
         self.text = text
         self.problem = problem
-        self.suggestion = suggestion
-        message = f"cannot parse variant {text!r}: {problem}"
+        # A callable suggestion (the closest gene symbols) is computed only when the
+        # message is shown: a cohort that skips unknown genes never pays for it.
+        self._suggestion = suggestion
+        super().__init__(text, problem)
+
+    @property
+    def suggestion(self) -> str | None:
+        """How to fix the input, one sentence."""
+        if callable(self._suggestion):
+            self._suggestion = self._suggestion()
+        return self._suggestion
+
+    def __str__(self) -> str:
+        message = f"cannot parse variant {self.text!r}: {self.problem}"
+        suggestion = self.suggestion
         if suggestion:
             message += f". {suggestion[:1].upper()}{suggestion[1:]}"
-        super().__init__(message)
+        return message
+
+    def __reduce__(self) -> tuple[type[VariantParseError], tuple[str, str, str | None]]:
+        return type(self), (self.text, self.problem, self.suggestion)
 
 
 class FactError(ActionableError, ValueError):

@@ -18,7 +18,7 @@ from .errors import VariantParseError
 from .models import PatientFacts, Report, TumorType, Variant
 from .resolve import LEVELS_ALL, Options, RuleIndex, build_index, resolve
 from .rules import DEFAULT_SOURCES
-from .variants import parse_variant, parse_variants
+from .variants import parse_report_line, parse_variants
 
 __all__ = ["default_engine", "evaluate", "kb_version"]
 
@@ -112,7 +112,10 @@ def evaluate(
         kept: list[Variant] = []
         for item in variants:
             try:
-                kept.append(item if isinstance(item, Variant) else parse_variant(item))
+                if isinstance(item, Variant):
+                    kept.append(item)
+                else:
+                    kept.extend(parse_report_line(item))
             except VariantParseError as error:
                 unreadable.append(f"not evaluated: {error}")
         parsed = tuple(kept)

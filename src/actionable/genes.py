@@ -7,14 +7,15 @@ Everything is loaded lazily on first use and cached for the life of the process.
 
 from __future__ import annotations
 
-import difflib
 import gzip
 import threading
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from ._resources import knowledgebase_dir
 from .errors import VariantParseError
@@ -100,27 +101,85 @@ def _lookup(symbol: str) -> _Resolution | None:
     return _index().get(symbol.upper())
 
 
-def _suggest(symbol: str, limit: int = 3) -> list[str]:
+@cache
+def _cancer_genes() -> frozenset[str]:
+    # Genes with a curated cancer role rank first among equally close suggestions: a
+    # report that misspells a gene is far likelier to mean EGFR than EGR1.
+    with (knowledgebase_dir() / "gene_roles.yaml").open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    return frozenset(data.get("genes") or ())
+
+
+@cache
+def _symbols_by_shape() -> dict[tuple[int, int, str], tuple[str, ...]]:
+    # Symbols keyed by (length, 0 or 1, first or second letter): a symbol one or two
+    # edits away shares its length within the cutoff and one of its first two letters
+    # with the misspelling (a swap, drop or change at the start keeps one of them).
+    grouped: dict[tuple[int, int, str], list[str]] = {}
+    for symbol in _index():
+        for place in (0, 1):
+            if len(symbol) > place:
+                grouped.setdefault((len(symbol), place, symbol[place]), []).append(symbol)
+    return {key: tuple(symbols) for key, symbols in grouped.items()}
+
+
+@lru_cache(maxsize=4096)
+def _suggest(symbol: str, limit: int = 3) -> tuple[str, ...]:
+    """The closest symbols, best first (cached per symbol: a cohort repeats its typos).
+
+    Optimal string alignment distance counts a swap of two adjacent letters as one edit,
+    so EGRF, KRSA and TP35 are one edit from EGFR, KRAS and TP53.
+    """
     key = symbol.upper()
+    if not key:
+        return ()
     index = _index()
-    # Comparing against 40k+ symbols is slow; only symbols of similar length can score well.
-    candidates = [k for k in index if abs(len(k) - len(key)) <= 2]
+    cutoff = 1 if len(key) <= 4 else 2
+    shapes = _symbols_by_shape()
+    # Only symbols within `cutoff` letters of the length can be within `cutoff` edits.
+    candidates = list(
+        {
+            symbol
+            for n in range(len(key) - cutoff, len(key) + cutoff + 1)
+            for place in (0, 1)
+            for letter in set(key[:2])
+            for symbol in shapes.get((n, place, letter), ())
+        }
+    )
+    hits = process.extract(key, candidates, scorer=OSA.distance, score_cutoff=cutoff, limit=None)
+    cancer = _cancer_genes()
+    letters = sorted(key)
+
+    def rank(hit: tuple[str, float, int]) -> tuple[float, bool, bool, bool, str]:
+        name, distance, _ = hit
+        resolved = index[name]
+        approved = isinstance(resolved, str) and resolved == name
+        in_cancer = isinstance(resolved, str) and resolved in cancer
+        return (distance, sorted(name) != letters, not in_cancer, not approved, name)
+
     found: list[str] = []
-    for match in difflib.get_close_matches(key, candidates, n=limit * 3, cutoff=0.6):
-        resolved = index[match]
-        for name in (resolved,) if isinstance(resolved, str) else resolved:
-            if name not in found:
-                found.append(name)
-    return found[:limit]
+    for name, _distance, _ in sorted(hits, key=rank):
+        resolved = index[name]
+        for gene in (resolved,) if isinstance(resolved, str) else resolved:
+            if gene not in found:
+                found.append(gene)
+    return tuple(found[:limit])
 
 
 def unknown_gene_error(symbol: str, text: str | None = None) -> VariantParseError:
-    """The error for a symbol that is not a gene, naming the closest symbols."""
-    close = _suggest(symbol)
-    if close:
-        hint = "did you mean " + ", ".join(repr(s) for s in close) + "?"
-    else:
-        hint = "use an HGNC-approved gene symbol such as 'BRAF'"
+    """The error for a symbol that is not a gene; its suggestion (the closest symbols) is
+    computed when the message is first shown.
+
+    >>> str(unknown_gene_error("EGRF", "EGRF L858R"))
+    "cannot parse variant 'EGRF L858R': unknown gene 'EGRF'. Did you mean 'EGFR', ..."
+    """
+
+    def hint() -> str:
+        close = _suggest(symbol)
+        if close:
+            return "did you mean " + ", ".join(repr(s) for s in close) + "?"
+        return "use an HGNC-approved gene symbol such as 'BRAF'"
+
     return VariantParseError(text if text is not None else symbol, f"unknown gene {symbol!r}", hint)
 
 

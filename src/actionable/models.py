@@ -63,7 +63,13 @@ VariantKind = Literal[
     "wildtype",
     "biomarker",
     "coding",
+    "promoter",
+    "mutation",
+    "oncogenic_mutation",
 ]
+"""``promoter``: a change upstream of the start codon read as a promoter mutation (TERT
+C228T). ``mutation`` / ``oncogenic_mutation``: a report that names only the gene and a
+class (``KIT mutation``, ``BRCA1 oncogenic mutation``); they match class rules only."""
 VARIANT_KINDS: tuple[str, ...] = get_args(VariantKind)
 
 Origin = Literal["somatic", "germline", "unknown"]
@@ -197,6 +203,9 @@ class Variant(Frozen):
     """The report's own classification words (``pathogenic``, ``VUS``, ``tier I``)."""
     facts: PatientFacts | None = None
     """Patient facts the line states (``HER2 IHC 2+/ISH+``, ``PD-L1 CPS 5``)."""
+    reading: str | None = None
+    """How the line was read, one sentence, when it took more than the short form
+    (``MET c.3028+1G>A`` read as MET exon 14 skipping); rationales quote it."""
 
     def _key(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in _IDENTITY_FIELDS)
@@ -224,7 +233,7 @@ class Variant(Frozen):
 # nor the annotations a report prints beside it (c. text, VAF, depth, method...).
 _ANNOTATION_FIELDS = frozenset(
     {"text", "hgvs", "cdna", "vaf", "depth", "copy_number", "zygosity", "method",
-     "classification", "facts"}
+     "classification", "facts", "reading"}
 )  # fmt: skip
 _IDENTITY_FIELDS = tuple(name for name in Variant.model_fields if name not in _ANNOTATION_FIELDS)
 

@@ -848,6 +848,8 @@ def _merge(
                 f"requires {', '.join(best.unknown)} disease: not given; confirm before use"
             )
             conditions = tuple(f"requires {c} disease: not given" for c in best.unknown)
+        if variant.reading:  # how the report line was read (MET c.3028+1G>A: exon 14 skipping)
+            sentences.append(variant.reading)
         sentences.append(_describe_pattern(variant, rule, best.pattern))
         if best.off_label:
             sentences.append(_off_label_sentence(rule, best.drugs, tumor))

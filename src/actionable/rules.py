@@ -479,7 +479,7 @@ def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
                 gene=gene,
                 kind="class",
                 granularity="class",
-                kinds=tuple(sorted(_TRUNCATING_KINDS | {"deletion"})),
+                kinds=tuple(sorted(_TRUNCATING_KINDS | {"deletion", "oncogenic_mutation"})),
                 before=role.neutral_truncations_from,
             )
         )
@@ -505,6 +505,18 @@ def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
             ctx,
             f"{gene} is an oncogene with no hotspots in knowledgebase/gene_roles.yaml;"
             " list them or name the alterations",
+        )
+    if role.role == "oncogene":
+        # A report line that says only "<gene> oncogenic mutation" (no change named) meets
+        # the class entry, and nothing finer.
+        patterns.append(
+            Pattern(
+                text="oncogenic mutations",
+                gene=gene,
+                kind="class",
+                granularity="class",
+                kinds=("oncogenic_mutation",),
+            )
         )
     return tuple(patterns)
 

@@ -1,4 +1,5 @@
-"""Parse the ways reports write alterations into canonical :class:`~actionable.models.Variant`.
+"""The grammar of changes: one alteration in a library short form into a canonical
+:class:`~actionable.models.Variant`.
 
 Short forms (``BRAF V600E``, ``EGFR exon 19 deletion``, ``EML4-ALK``, ``TMB 14 mut/Mb``)
 are parsed by hand-written code with precompiled regular expressions; only full HGVS
@@ -10,17 +11,16 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 import yaml
 
-from ._resources import knowledgebase_dir
-from .errors import VariantParseError
-from .genes import _index as _gene_index
-from .genes import _lookup as _lookup_gene
-from .genes import (
+from .._resources import knowledgebase_dir
+from ..errors import VariantParseError
+from ..genes import _index as _gene_index
+from ..genes import _lookup as _lookup_gene
+from ..genes import (
     ambiguous_gene_error,
     exon_count,
     exon_of,
@@ -28,15 +28,9 @@ from .genes import (
     gene_for_accession,
     unknown_gene_error,
 )
-from .models import Variant, trusted
+from ..models import Variant, trusted
 
-__all__ = [
-    "exon_of",
-    "exon_range",
-    "format_variant",
-    "parse_variant",
-    "parse_variants",
-]
+__all__ = ["exon_of", "exon_range"]
 
 _ORIGINS = ("somatic", "germline", "unknown")
 _MAX_EXON = 150  # no human gene has more than ~150 exons (TTN has 363 but no rules use it)
@@ -660,13 +654,15 @@ def _parse(text: str, gene: str | None, origin: str | None) -> Variant:
     return variant
 
 
-def _fast_protein(body: str, text: str, gene_hint: str | None) -> Variant | None:
+def _fast_protein(
+    body: str, text: str, gene_hint: str | None, origin: str | None = None
+) -> Variant | None:
     """The common report line ``GENE <protein change>`` without the general detours.
 
     Returns None whenever the general parser could read the text differently (gene not
     resolved uniquely, ``gene=`` disagreeing, not a protein change); the general parser then
     gives the same answer more slowly. Plain missense/nonsense is built inline because it is
-    most of any real input.
+    most of any real input; with ``origin``, its ``origin`` and ``text`` are set too.
     """
     m = _FAST_RE.fullmatch(body)
     if m is None:
@@ -674,6 +670,8 @@ def _fast_protein(body: str, text: str, gene_hint: str | None) -> Variant | None
     head, change = m.groups()
     gene = _gene_index().get(head.upper())
     if type(gene) is not str or (gene_hint is not None and gene_hint != gene):
+        return None
+    if gene in _READ_FURTHER:
         return None
     m = _FAST_SUB_RE.fullmatch(change)
     if m is not None:
@@ -687,7 +685,11 @@ def _fast_protein(body: str, text: str, gene_hint: str | None) -> Variant | None
             data["position"] = int(pos_s)
             data["ref"] = ref
             data["alt"] = alt
-            return trusted(Variant, data, _FAST_FIELDS)
+            if origin is None:
+                return trusted(Variant, data, _FAST_FIELDS)
+            data["origin"] = origin
+            data["text"] = text
+            return trusted(Variant, data, _FAST_FIELDS_READ)
     fields = _protein(change, gene, text)
     if fields is None:
         return None
@@ -695,8 +697,12 @@ def _fast_protein(body: str, text: str, gene_hint: str | None) -> Variant | None
 
 
 _FAST_RE = re.compile(r"([A-Za-z0-9-]+)[ :](\S+)")
+# Genes whose short forms the report-line grammar reads differently: TERT promoter
+# names (C228T) are not protein changes.
+_READ_FURTHER = frozenset({"TERT"})
 _FAST_SUB_RE = re.compile(rf"(?:p\.)?([{_AA}])(\d+)([{_AA}*])")
 _FAST_FIELDS = ("gene", "genes", "kind", "alteration", "position", "ref", "alt")
+_FAST_FIELDS_READ = (*_FAST_FIELDS, "origin", "text")
 
 
 def _parse_body(body: str, text: str, gene_hint: str | None) -> Variant:
@@ -809,71 +815,3 @@ def _with_germline(variant: Variant, germline: bool) -> Variant:
     if germline:
         variant.__dict__["origin"] = "germline"
     return variant
-
-
-# Variants are immutable, so handing out the cached instance is safe.
-_cached_parse = lru_cache(maxsize=65536)(_parse)
-
-
-# --- public API ---------------------------------------------------------------------------
-
-
-def parse_variant(text: str, gene: str | None = None, *, origin: str | None = None) -> Variant:
-    """Parse one alteration into a canonical :class:`~actionable.models.Variant`.
-
-    ``gene`` supplies the gene for texts without one (a MAF ``HGVSp_Short`` column);
-    ``origin`` (``somatic``/``germline``/``unknown``) applies unless the text names one.
-    Every failure raises :class:`~actionable.errors.VariantParseError` (a ``ValueError``).
-
-    >>> from actionable.variants import parse_variant
-    >>> v = parse_variant("BRAF:p.(Val600Glu)")
-    >>> str(v), v.kind, v.position, v.ref, v.alt
-    ('BRAF V600E', 'missense', 600, 'V', 'E')
-    >>> str(parse_variant("p.Arg213Ter", gene="TP53"))
-    'TP53 R213*'
-    >>> v = parse_variant("EML4-ALK")
-    >>> str(v), v.gene, v.genes
-    ('EML4::ALK fusion', 'ALK', ('EML4', 'ALK'))
-    >>> str(parse_variant("TMB: 14.0 muts/Mb"))
-    'TMB 14 mut/Mb'
-    """
-    if isinstance(text, str) and (gene is None or isinstance(gene, str)):
-        try:
-            return _cached_parse(text, gene, origin)
-        except TypeError:  # unhashable origin: let the uncached path report it
-            pass
-    return _parse(text, gene, origin)
-
-
-def parse_variants(
-    texts: Iterable[str | Variant], gene: str | None = None, *, origin: str | None = None
-) -> list[Variant]:
-    """Parse many alterations; a :class:`~actionable.models.Variant` is passed through as is.
-
-    >>> from actionable.variants import parse_variants
-    >>> [str(v) for v in parse_variants(["KRAS G12C", "ERBB2 amplification", "MSI-H"])]
-    ['KRAS G12C', 'ERBB2 amplification', 'MSI-H']
-    """
-    if isinstance(texts, str):
-        raise VariantParseError(
-            texts, "parse_variants needs a list of texts, not one string", "use parse_variant"
-        )
-    return [
-        item if isinstance(item, Variant) else parse_variant(item, gene, origin=origin)
-        for item in texts
-    ]
-
-
-def format_variant(variant: Variant, *, style: str = "short") -> str:
-    """Text of a variant: ``short`` is ``str(variant)``; ``hgvs`` prefers the full HGVS.
-
-    >>> from actionable.variants import format_variant, parse_variant
-    >>> v = parse_variant("NP_004324.2:p.Val600Glu")
-    >>> format_variant(v), format_variant(v, style="hgvs")
-    ('BRAF V600E', 'NP_004324.2:p.Val600Glu')
-    """
-    if style == "hgvs" and variant.hgvs:
-        return variant.hgvs
-    if style not in ("short", "hgvs"):
-        raise ValueError(f"unknown style {style!r}; use 'short' or 'hgvs'")
-    return str(variant)
