@@ -486,7 +486,7 @@ _LABEL_RE = re.compile(
     r"|cdna(?: change)?|coding change|nucleotide change|finding|result)\s*:\s*",
     re.IGNORECASE,
 )
-_AND_RE = re.compile(r"\s*(?:\+|and|&|/)\s*", re.IGNORECASE)
+_AND_RE = re.compile(r"\s+(?:and|&)\s+|\s*[+/]\s*", re.IGNORECASE)
 
 
 def _several(gene: str, rest: list[str], leftovers: list[str], text: str) -> list[Variant] | None:
