@@ -94,6 +94,7 @@ class Skipped:
 class Skip(Exception):  # noqa: N818 - a control-flow signal, not an error for callers
     """Raised by the mapping functions when an item cannot become a rule.
 
+    >>> from actionable.sources.civic import effect_for
     >>> try:
     ...     effect_for("Does Not Support", "Resistance")
     ... except Skip as s:
