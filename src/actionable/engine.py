@@ -38,6 +38,7 @@ from typing import Any
 
 from .errors import EngineLimitError
 from .models import Variant
+from .oncogenicity import counts_as_oncogenic_mutation
 
 __all__ = [
     "MAX_CONDITIONS_PER_FACT",
@@ -109,6 +110,8 @@ def _base_condition(pattern: Any) -> Condition:
         return {"$and": tests}
     if kind == "any":
         return {"$ex": {"k": 1}}
+    if kind == "oncogenic":
+        return {"o": 1}
     if kind == "exact" or kind == "wildtype":
         return {"$and": [{"k": pattern.variant_kind}, {"c": pattern.alteration}]}
     if kind == "fusion":
@@ -148,6 +151,8 @@ def fact_for(variant: Variant) -> dict[str, Any]:
         fact["x"] = variant.exon
     if variant.biomarker is not None:
         fact["b"] = variant.biomarker
+    if counts_as_oncogenic_mutation(variant):
+        fact["o"] = 1  # what `oncogenic mutations` matches (oncogenicity.classify)
     return fact
 
 
