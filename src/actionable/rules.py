@@ -453,8 +453,15 @@ def _exact(variant: Variant, ctx: _Ctx) -> Pattern:
 
 # --------------------------------------------------------------------------- gene roles
 def _without_benign(pattern: Pattern) -> Pattern:
-    """A class, range, exon or gene pattern never matches a known benign variant."""
-    if pattern.gene is None or pattern.kind in ("exact", "wildtype", "fusion", "biomarker"):
+    """A class, range, exon or gene pattern never matches a known benign variant
+    (``oncogenic mutations`` gets it from the classifier)."""
+    if pattern.gene is None or pattern.kind in (
+        "exact",
+        "wildtype",
+        "fusion",
+        "biomarker",
+        "oncogenic",
+    ):
         return pattern
     benign = oncogenicity.benign_alterations(pattern.gene)
     if not benign or pattern.not_alterations == benign:
@@ -472,9 +479,7 @@ def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
             f"'oncogenic mutations' needs {gene} in knowledgebase/gene_roles.yaml "
             "(its role, and its hotspots if it is an oncogene)",
         )
-    return (
-        Pattern(text="oncogenic mutations", gene=gene, kind="oncogenic", granularity="class"),
-    )
+    return (Pattern(text="oncogenic mutations", gene=gene, kind="oncogenic", granularity="class"),)
 
 
 # --------------------------------------------------------------------------- rules
