@@ -10,19 +10,34 @@ gene, kind (``snv``: a recurrently substituted residue; ``splice``: a recurrent 
 site next to codon ``start``; ``indel``: a region of recurrent in-frame indels; ``3d``: a
 residue of a 3D cluster), start, end, ref (reference residue, snv only), alts (the
 observed changes, comma-separated: amino acids for snv, HGVS-like indels for indel),
-count (tumors with a mutation there in the source cohort). Residues the source flags as
-in a repeat region (``Is_repeat``) are left out: their recurrence may be an artefact.
+count (tumors with a mutation there in the source cohort). Gene symbols of the source
+(2017) are mapped to today's approved symbols (H3F3A -> H3-3A, HIST1H3B -> H3C2).
+Residues the source flags as in a repeat region are kept (PIK3CA E542 is one).
 """
 
 from __future__ import annotations
 
 import csv
+import sys
 from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / ".." / "shared" / "data" / "hotspots"
 OUT = REPO / "knowledgebase" / "hotspots.tsv"
+sys.path.insert(0, str(REPO / "src"))
+
+from actionable.errors import VariantParseError  # noqa: E402
+from actionable.genes import resolve_gene  # noqa: E402
+
+
+def _symbol(name: str) -> str:
+    try:
+        return resolve_gene(name)
+    except VariantParseError:
+        return name
+
+
 HEADER = ("gene", "kind", "start", "end", "ref", "alts", "count")
 
 
@@ -38,16 +53,17 @@ def _cell(text: str) -> str:
 def build() -> list[tuple[str, ...]]:
     """All hotspot lines, sorted (gene, start, kind)."""
     linear: dict[tuple[str, str, int, int, str], dict[str, int]] = defaultdict(dict)
-    for name, kind in (("cancerhotspots_v2_snv.tsv", "snv"), ("cancerhotspots_v2_indel.tsv", "indel")):
+    for name, kind in (
+        ("cancerhotspots_v2_snv.tsv", "snv"),
+        ("cancerhotspots_v2_indel.tsv", "indel"),
+    ):
         for row in _rows(name):
-            if row["Is_repeat"].strip() == "True":
-                continue
             where = row["Amino_Acid_Position"]
             row_kind, ref = kind, _cell(row["Reference_Amino_Acid"]) if kind == "snv" else ""
             if where.startswith("X") and where.endswith("_splice"):
                 row_kind, where, ref = "splice", where[1:-7], ""
             lo, _, hi = where.partition("-")
-            key = (row["Hugo_Symbol"], row_kind, int(lo), int(hi or lo), ref)
+            key = (_symbol(row["Hugo_Symbol"]), row_kind, int(lo), int(hi or lo), ref)
             alt = _cell(row["Variant_Amino_Acid"])
             linear[key][alt] = int(row["Mutation_Count"])
     out = [
@@ -57,7 +73,9 @@ def build() -> list[tuple[str, ...]]:
     for row in _rows("3dhotspots_residues.tsv"):
         residue = row["Residue"]
         ref, position = residue[0], int(residue[1:])
-        out.append((row["Gene"], "3d", str(position), str(position), ref, "", row["#Mutations"]))
+        out.append(
+            (_symbol(row["Gene"]), "3d", str(position), str(position), ref, "", row["#Mutations"])
+        )
     out.sort(key=lambda r: (r[0], int(r[2]), r[1], r[3]))
     return out
 

@@ -128,8 +128,13 @@ def oncogenicity_columns(variant: Variant | None) -> tuple[str, ...]:
         return ("", "", "")
     call = classify(variant)
     cites = (
-        f"PMID:{c.pmid}" if c.pmid else (c.civic or c.fda or c.guideline or c.doi or c.url or "")
+        part
         for c in call.citations
+        for part in (
+            f"PMID:{c.pmid}" if c.pmid else "",
+            c.civic or "",
+            "" if c.pmid or c.civic else (c.fda or c.guideline or c.doi or c.url or ""),
+        )
     )
     return (
         call.mutation_effect,

@@ -575,19 +575,23 @@ def _decide(variant: Variant) -> Classification:
     hot_cites = (_CHANG_2016, _CHANG_2018) if flags[0] else ()
     if flags[1]:
         hot_cites = (*hot_cites, _GAO_2017)
+    fusion_driver = kind == "fusion" and (
+        gene in _fusion_drivers() or (role is not None and role.role == "oncogene")
+    )
     if civic is not None and civic["oncogenicity"] != "Unknown":
         call: Oncogenicity = civic["oncogenicity"]
+        why = f"CIViC oncogenic evidence ({len(civic_cites)} item(s))"
         if call == "Likely Neutral" and flags[0]:
-            call = "Inconclusive"
-        return _make(
-            call,
-            civic_effect,
-            f"CIViC oncogenic evidence ({len(civic_cites)} item(s))"
-            + (" against a recurrent hotspot" if call == "Inconclusive" else ""),
-            "civic",
-            (*civic_cites, *hot_cites),
-            flags,
-        )
+            call, why = "Inconclusive", f"{why} against a recurrent hotspot"
+        elif call == "Likely Oncogenic" and (flags[0] or fusion_driver):
+            # Two independent lines: preclinical CIViC evidence and recurrence in
+            # tumors (or a fusion keeping a known driver's active part).
+            call = "Oncogenic"
+            why += " and a recurrent hotspot" if flags[0] else " and a known fusion driver"
+        effect = civic_effect
+        if effect == "Unknown" and call in _ONCOGENIC:
+            effect = "Likely Gain-of-function" if fusion_driver else _role_effect(role, likely=True)
+        return _make(call, effect, why, "civic", (*civic_cites, *hot_cites), flags)
     expected = _expected_effect(role, civic_effect)
     if flags[0]:
         truncating = kind in TRUNCATING_KINDS and role is not None and role.role != "oncogene"
@@ -630,14 +634,14 @@ def _decide(variant: Variant) -> Classification:
     if role is not None:
         role_cites = _citations(role.citation)
         if role.role in ("oncogene", "both"):
-            for entry in role.hotspots:
-                if _in_entry(entry, variant):
+            for spot in role.hotspots:
+                if _in_entry(spot, variant):
                     return _make(
                         "Likely Oncogenic",
                         _role_effect(role, likely=True)
                         if civic_effect == "Unknown"
                         else civic_effect,
-                        f"in the curated hotspot {entry} of {gene} (gene_roles.yaml)",
+                        f"in the curated hotspot {spot} of {gene} (gene_roles.yaml)",
                         "gene-role",
                         (*role_cites, *civic_cites, *hot_cites),
                         flags,
@@ -707,6 +711,11 @@ def _default_effect(variant: Variant, role: GeneRole | None) -> MutationEffect:
 
 
 def _unknown_reason(variant: Variant, role: GeneRole | None) -> str:
+    if variant.kind == "synonymous":
+        return "synonymous change: the protein is not altered"
+    if variant.kind not in _MUTATION_KINDS:
+        what = variant.kind.replace("_", " ")
+        return f"{what} of {variant.gene}: no curated effect for this kind of change in this gene"
     if role is None:
         return f"no curated cancer role for {variant.gene} and no variant-level evidence"
     if role.role == "oncogene" and variant.kind in TRUNCATING_KINDS:
