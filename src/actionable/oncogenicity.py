@@ -593,7 +593,10 @@ def _decide(variant: Variant) -> Classification:
             effect = "Likely Gain-of-function" if fusion_driver else _role_effect(role, likely=True)
         return _make(call, effect, why, "civic", (*civic_cites, *hot_cites), flags)
     expected = _expected_effect(role, civic_effect)
-    if flags[0]:
+    # A stop or frameshift recurs at some oncogene codons, but activation is not made of
+    # truncations: such a change stays of unknown effect.
+    oncogene_truncation = kind in TRUNCATING_KINDS and role is not None and role.role == "oncogene"
+    if flags[0] and not oncogene_truncation:
         truncating = kind in TRUNCATING_KINDS and role is not None and role.role != "oncogene"
         if expected or truncating:
             why = (
