@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import actionable
-from actionable.errors import RuleFileError
 from actionable.engine import Matcher, compile_patterns
+from actionable.errors import RuleFileError
 from actionable.rules import LEVELS, load_rule_file, load_rules, parse_pattern, rule_schema
 
 GOOD = """
