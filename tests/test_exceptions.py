@@ -368,7 +368,7 @@ def test_engine_and_python_agree_on_the_narrowed_class(line: str) -> None:
 
 # --------------------------------------------------------------------------- the lists
 def test_curated_lists_are_cited_and_readable() -> None:
-    assert benign_alterations("BRCA2") == ("K3326*", "c.9976A>T")
+    assert benign_alterations("BRCA2") == ("K3326*", "c.9976A>T", "N372H")
     assert benign_variant(actionable.parse_variant("BRCA1 c.594-2A>C")) is not None
     role = gene_role("BRCA2")
     assert role is not None and role.neutral_truncations_from == 3326

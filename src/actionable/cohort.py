@@ -3,7 +3,8 @@
 Two entry points:
 
 * :func:`annotate` streams a MAF and writes it back with the columns of the widely
-  used OncoKB annotator (``HIGHEST_LEVEL``, ``LEVEL_1`` ... ``LEVEL_R2``) plus
+  used OncoKB annotator (``MUTATION_EFFECT``, ``MUTATION_EFFECT_CITATIONS``, ``ONCOGENIC``,
+  ``HIGHEST_LEVEL``, ``LEVEL_1`` ... ``LEVEL_R2``) plus
   ``ACTIONABLE_RULE_IDS``, ``RATIONALE`` and ``ACTIONABLE_ERROR``;
 * :func:`screen` reads a clinical table and variant files and returns a
   :class:`Funnel` (screened -> sequenced -> actionable -> treated), with one
@@ -27,8 +28,8 @@ MAF input from a pipe (``-``) cannot be read twice: context then comes from the 
 and fusion inputs and the clinical biomarkers only, and a warning says so.
 
 >>> from actionable.cohort import ANNOTATION_COLUMNS
->>> ANNOTATION_COLUMNS[:3]
-('HIGHEST_LEVEL', 'HIGHEST_SENSITIVE_LEVEL', 'HIGHEST_RESISTANCE_LEVEL')
+>>> ANNOTATION_COLUMNS[:4]
+('MUTATION_EFFECT', 'MUTATION_EFFECT_CITATIONS', 'ONCOGENIC', 'HIGHEST_LEVEL')
 """
 
 from __future__ import annotations

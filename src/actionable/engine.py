@@ -82,7 +82,7 @@ def condition_for(pattern: Any) -> Condition:
     >>> from actionable.rules import parse_pattern
     >>> condition_for(parse_pattern("V600E", "BRAF")[0])
     {'$and': [{'k': 'missense'}, {'c': 'V600E'}]}
-    >>> condition_for(parse_pattern("truncating mutations", "BRCA2")[0])["$and"][-1]
+    >>> condition_for(parse_pattern("truncating mutations", "BRCA2")[0])["$and"][-2]
     {'$neq': {'c': 'c.9976A>T'}}
     """
     condition = _base_condition(pattern)
@@ -141,7 +141,7 @@ def fact_for(variant: Variant) -> dict[str, Any]:
 
     >>> import actionable
     >>> fact_for(actionable.parse_variant("EGFR E746_A750del"))
-    {'k': 'inframe_deletion', 'c': 'E746_A750del', 'p': 746, 'e': 750}
+    {'k': 'inframe_deletion', 'c': 'E746_A750del', 'p': 746, 'e': 750, 'o': 1}
     """
     fact: dict[str, Any] = {"k": variant.kind, "c": variant.alteration}
     if variant.position is not None:

@@ -185,7 +185,7 @@ def benign_alterations(gene: str) -> tuple[str, ...]:
 
     >>> from actionable.oncogenicity import benign_alterations
     >>> benign_alterations("BRCA2")
-    ('K3326*', 'c.9976A>T')
+    ('K3326*', 'c.9976A>T', 'N372H')
     """
     return tuple(alteration for (g, alteration) in _benign() if g == gene)
 
