@@ -16,6 +16,7 @@ from ._resources import knowledgebase_dir
 from .engine import Engine
 from .errors import VariantParseError
 from .models import PatientFacts, Report, TumorType, Variant
+from .oncogenicity import classify
 from .resolve import LEVELS_ALL, Options, RuleIndex, build_index, resolve
 from .rules import DEFAULT_SOURCES
 from .variants import parse_report_line, parse_variants
@@ -162,4 +163,5 @@ def evaluate(
         contraindicated=tuple(contraindicated),
         kb_version=version,
         kb_date=date,
+        oncogenicity=tuple(classify(v) for v in parsed),
     )
