@@ -1,5 +1,8 @@
 """Tumor-board reports (self-contained HTML, Markdown) and the cohort funnel picture.
 
+The reports are Jinja2 templates packaged in ``actionable/report/templates``; a site
+passes its own folder (``templates=``) to replace or extend them.
+
 >>> from actionable.report import LEVEL_COLOURS
 >>> LEVEL_COLOURS["1"]
 '#33a02c'
@@ -56,9 +59,12 @@ def write_reports(
     markdown_dir: str | Path | None = None,
     *,
     samples: list[str] | None = None,
+    templates: str | Path | None = None,
+    date: str | None = None,
 ) -> list[Path]:
     """Write one report per evaluated patient (``<sample>.html`` / ``<sample>.md``)
     plus an ``index.html`` / ``index.md`` with the funnel; returns the files written.
+    ``templates`` is a folder of site templates (see :func:`render_html`).
 
     >>> from actionable.cohort import Funnel
     >>> import tempfile
@@ -84,12 +90,13 @@ def write_reports(
             if patient is None or patient.report is None:
                 continue
             target = folder / (_safe_name(sample) + suffix)
-            target.write_text(
-                render(patient, kb=(funnel.kb_version, funnel.kb_date)), encoding="utf-8"
+            page = render(
+                patient, kb=(funnel.kb_version, funnel.kb_date), templates=templates, date=date
             )
+            target.write_text(page, encoding="utf-8")
             written.append(target)
         target = folder / ("index" + suffix)
-        target.write_text(index(funnel), encoding="utf-8")
+        target.write_text(index(funnel, templates=templates, date=date), encoding="utf-8")
         written.append(target)
     return written
 
