@@ -71,6 +71,7 @@ data: $(STAMP)
 	$(BIN)/python scripts/import_civic.py
 	$(BIN)/python scripts/build_readme.py
 	$(BIN)/python -m actionable schema > docs/rule.schema.json
+	$(BIN)/python -m actionable schema --report > docs/report.schema.json
 
 clean:
 	rm -rf $(VENV) build dist $(WHEELS) .pytest_cache .mypy_cache .ruff_cache

@@ -268,3 +268,69 @@ def test_seed_report_prints_on_two_pages(tmp_path: Path, seed_page: str, paper: 
     _run_chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
     assert 1 <= _pdf_pages(pdf) <= 2
+
+
+# --------------------------------------------------------------------------- JSON
+def _check(value: object, schema: dict[str, object], defs: dict[str, dict[str, object]]) -> None:
+    """A small structural check: required keys present, no key the schema lacks."""
+    if "$ref" in schema:
+        schema = defs[str(schema["$ref"]).rsplit("/", 1)[-1]]
+    for option in schema.get("anyOf", ()):  # type: ignore[attr-defined]
+        if "required" not in option and value is not None:
+            try:
+                _check(value, option, defs)
+                return
+            except AssertionError:
+                continue
+    if isinstance(value, dict) and "properties" in schema:
+        props: dict[str, dict[str, object]] = schema["properties"]  # type: ignore[assignment]
+        assert set(value) <= set(props), set(value) - set(props)
+        assert set(schema.get("required", ())) <= set(value)  # type: ignore[arg-type]
+        alternatives = schema.get("anyOf", ())
+        if alternatives and all("required" in a for a in alternatives):  # type: ignore[attr-defined]
+            assert any(set(a["required"]) <= set(value) for a in alternatives)  # type: ignore[index]
+        for key, item in value.items():
+            _check(item, props[key], defs)
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for item in value:
+            _check(item, schema["items"], defs)  # type: ignore[arg-type]
+
+
+def test_cli_json_refers_to_variants_by_index(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from actionable import __version__
+    from actionable.cli import main
+    from actionable.models import REPORT_SCHEMA_VERSION
+    from actionable.report import report_schema
+
+    assert main(["evaluate", *reversed(SEED), "--tumor", "colon NEC", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["schema_version"], data["actionable_version"]) == (
+        REPORT_SCHEMA_VERSION,
+        __version__,
+    )
+    assert data["kb_version"] and data["kb_date"]
+    assert [v["alteration"] for v in data["variants"]] == ["R213*", "V600E"]
+    first = data["recommendations"][0]
+    assert "variant" not in first and "variants" not in first
+    assert (first["variant_index"], first["variant_indices"]) == (1, [1])
+    schema = report_schema()
+    _check(data, schema, schema["$defs"])
+
+
+def test_report_to_dict_keeps_the_full_form() -> None:
+    data = evaluate(SEED, tumor="colon NEC").to_dict()
+    assert data["recommendations"][0]["variant"]["alteration"] == "V600E"
+    assert data["schema_version"] == "1"
+
+
+def test_published_report_schema_is_current() -> None:
+    import json
+
+    from actionable.report import report_schema
+
+    published = Path(__file__).resolve().parent.parent / "docs" / "report.schema.json"
+    assert json.loads(published.read_text(encoding="utf-8")) == report_schema(), (
+        "regenerate: actionable schema --report > docs/report.schema.json"
+    )

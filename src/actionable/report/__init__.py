@@ -23,6 +23,7 @@ __all__ = [
     "citation_link",
     "render_html",
     "render_markdown",
+    "report_schema",
     "write_reports",
 ]
 
@@ -106,4 +107,5 @@ def _safe_name(sample: str) -> str:
 
 
 from .html import render_html  # noqa: E402
+from ._schema import report_schema  # noqa: E402
 from .markdown import render_markdown  # noqa: E402
