@@ -106,6 +106,6 @@ def _safe_name(sample: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in sample) or "sample"
 
 
-from .html import render_html  # noqa: E402
 from ._schema import report_schema  # noqa: E402
+from .html import render_html  # noqa: E402
 from .markdown import render_markdown  # noqa: E402
