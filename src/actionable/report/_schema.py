@@ -6,8 +6,8 @@ file current.
 >>> schema = report_schema()
 >>> schema["properties"]["schema_version"]["const"] == REPORT_SCHEMA_VERSION
 True
->>> sorted(schema["$defs"]["Recommendation"]["properties"])[-2:]
-['variant_index', 'variant_indices']
+>>> schema["$defs"]["Recommendation"]["anyOf"][0]
+{'required': ['variant_index', 'variant_indices']}
 """
 
 from __future__ import annotations
