@@ -13,7 +13,7 @@ WHEELS := $(COMPAT)/dist
 ENGINE := $(VENV)/.engine
 FIND := --find-links $(WHEELS)
 
-.PHONY: demo test lint typecheck check bench clean data
+.PHONY: demo test docs lint typecheck check bench clean data
 
 $(BIN)/python:
 	$(PYTHON) packaging/check_system.py
@@ -46,6 +46,10 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks examples packaging
 	$(BIN)/mypy src
 	$(BIN)/python -m pytest
+
+# The documentation site (mkdocs.yml) into build/site/; any warning fails the build.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks examples packaging
