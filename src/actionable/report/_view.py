@@ -244,7 +244,7 @@ def _facts(report: Report | None, patient: Patient | None, date: str) -> list[tu
     rows.append(("Tumor as written", written or "not given"))
     if report is not None:
         resolved = str(tumor) if tumor else "not resolved: no tumor-specific level can be given"
-        if tumor and tumor.reading:
+        if tumor and tumor.reading and tumor.matched_by != "code":  # a code needs no reading
             resolved += f" ({tumor.reading})"
         rows.append(("Tumor type (OncoTree)", resolved))
     if patient is not None:
