@@ -91,6 +91,27 @@ def test_html_header_legend_and_signoff(seed_page: str) -> None:
     assert "break-inside:avoid" in seed_page
 
 
+def test_summary_shows_conditions_and_contraindications() -> None:
+    page = render_html(evaluate(["PIK3CA H1047R"], tumor="breast cancer"))
+    summary = page[page.index('id="summary"') : page.index("Options by alteration")]
+    assert (
+        '<span class="confirm">requires HR-positive disease: not given; '
+        "requires HER2-negative disease: not given</span>" in summary
+    )
+    report = evaluate(["EGFR L858R", "EGFR T790M"], tumor="LUAD")
+    page = render_html(report)
+    summary = page[page.index('id="summary"') : page.index("Options by alteration")]
+    assert "<h2>Contraindicated by this patient's resistance</h2>" in summary
+    withheld = {r.therapy.name for r in report.contraindicated}
+    assert "gefitinib" in withheld
+    assert all(f">{name}</a> (" in summary for name in withheld)
+    # each withheld option also has its one card, after the options
+    assert page.count('class="card c') == len(report.recommendations) + len(withheld)
+    text = render_markdown(report)
+    assert "### Contraindicated by this patient's resistance" in text
+    assert "### Withheld (contraindicated)" in text
+
+
 def test_variants_table_orders_by_relevance() -> None:
     report = evaluate(["TP53 P72R", "TP53 R213*", "BRAF V600E"], tumor="colon NEC")
     page = render_html(report)
