@@ -13,7 +13,7 @@ WHEELS := $(COMPAT)/dist
 ENGINE := $(VENV)/.engine
 FIND := --find-links $(WHEELS)
 
-.PHONY: demo test lint typecheck check bench clean data
+.PHONY: demo test docs lint typecheck check bench clean data
 
 $(BIN)/python:
 	$(PYTHON) packaging/check_system.py
@@ -47,6 +47,10 @@ test: $(STAMP)
 	$(BIN)/mypy src
 	$(BIN)/python -m pytest
 
+# The documentation site (mkdocs.yml) into build/site/; any warning fails the build.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks examples packaging
 	$(BIN)/ruff format --check src
@@ -73,6 +77,7 @@ data: $(STAMP)
 	$(BIN)/python scripts/build_oncogenicity.py
 	$(BIN)/python scripts/build_readme.py
 	$(BIN)/python -m actionable schema > docs/rule.schema.json
+	$(BIN)/python -m actionable schema --report > docs/report.schema.json
 
 clean:
 	rm -rf $(VENV) build dist $(WHEELS) .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,9 @@
-"""Assemble README.md from the sections in docs/readme/ (run from anywhere).
+"""Assemble README.md from the short sections in docs/readme/start/ (run from anywhere).
 
-Each section is owned by the part of the library it documents; keeping them apart
-lets each change touch one file. A test checks that README.md is up to date.
+The README is what a newcomer reads in five minutes: what the library is, the two
+commands, a quickstart and the public API. Everything else is a page of the documentation
+site (mkdocs.yml, ``make docs``), whose hook (scripts/mkdocs_hooks.py) fills in the
+generated tables below. A test checks that README.md is up to date.
 """
 
 from __future__ import annotations
@@ -11,20 +13,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = [
-    "intro.md",
-    "parser.md",
-    "tumors.md",
-    "../rule_format.md",
-    "safety.md",
-    "engine.md",
-    "curation.md",
-    "<stats>",
-    "oncogenicity.md",
-    "sources.md",
-    "cohort.md",
-    "benchmarks.md",
-    "data.md",
-    "development.md",
+    "start/about.md",
+    "start/quickstart.md",
+    "start/api.md",
+    "start/links.md",
 ]
 
 
@@ -113,19 +105,22 @@ def safety_table() -> str:
 
 
 def assemble() -> str:
-    """The README text from the sections that exist, in ORDER."""
-    parts = []
-    for name in ORDER:
-        if name == "<stats>":
-            parts.append(stats_section())
-            continue
-        path = ROOT / "docs" / "readme" / name
-        if path.is_file():
-            text = path.read_text(encoding="utf-8").strip() + "\n"
-            if "<!-- safety table -->" in text:
-                text = text.replace("<!-- safety table -->\n", safety_table())
-            parts.append(text)
+    """The README text from the sections in ORDER."""
+    parts = [
+        (ROOT / "docs" / "readme" / name).read_text(encoding="utf-8").strip() + "\n"
+        for name in ORDER
+    ]
     return "\n".join(parts)
+
+
+def fill_generated(text: str) -> str:
+    """A page's text with its generated tables filled in (the safety table, the rule
+    statistics): used by the documentation site's hook."""
+    if "<!-- safety table -->" in text:
+        text = text.replace("<!-- safety table -->", safety_table().rstrip("\n"))
+    if "<!-- rule statistics -->" in text:
+        text = text.replace("<!-- rule statistics -->", stats_section().rstrip("\n"))
+    return text
 
 
 def main() -> int:

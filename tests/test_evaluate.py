@@ -55,7 +55,7 @@ def test_colon_nec_braf_v600e_gets_dabrafenib_trametinib_level_1_with_rationale(
     [tp53] = [u for u in curated.unmatched if u.variant.gene == "TP53"]
     assert tp53.reason == (
         "TP53 R213*: truncating mutation (nonsense) in a tumor suppressor "
-        "(likely oncogenic); no targeted therapy at any level"
+        "(oncogenic); no targeted therapy at any level"
     )
 
 

@@ -181,7 +181,7 @@ def test_report_and_table_carry_the_same_call_as_the_engine() -> None:
     assert "<th>Oncogenicity</th>" in page and ">Likely Oncogenic<" not in page
     assert page.count(">Oncogenic</span>") == 2 and ">Unknown</span>" in page
     text = markdown.render_markdown(report)
-    assert "TP53 R213\\* (nonsense): Oncogenic, Loss-of-function" in text
+    assert "| TP53 | R213\\* |  |  | unknown | Oncogenic (hotspot) |" in text
     annotator = Annotator()
     cols = dict(
         zip(

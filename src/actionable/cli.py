@@ -7,6 +7,7 @@ Examples::
     actionable rules validate rules/
     actionable rules stats --json
     actionable schema > rule.schema.json
+    actionable schema --report > report.schema.json
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ examples:
   actionable rules validate rules/
   actionable rules stats --json
   actionable schema > rule.schema.json
+  actionable schema --report > report.schema.json
   actionable annotate cohort.maf --clinical clinical.tsv -o annotated.tsv --jobs 4
   actionable screen --clinical clinical.tsv --maf cohort.maf --threshold 2 --plot funnel.png
   actionable report --clinical clinical.tsv --maf cohort.maf --html reports/
@@ -64,7 +66,9 @@ def _evaluate(args: argparse.Namespace) -> int:
         errors=args.errors,
     )
     if args.json:
-        json.dump(report.to_dict(), sys.stdout, indent=2)
+        # One patient's JSON names each recommendation's alterations by their position
+        # in "variants" rather than repeating them (docs/report.schema.json).
+        json.dump(report.to_dict(variant_refs=True), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         print(report)
@@ -110,9 +114,10 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from .report import report_schema
     from .rules import rule_schema
 
-    json.dump(rule_schema(), sys.stdout, indent=2)
+    json.dump(report_schema() if args.report else rule_schema(), sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
 
@@ -326,6 +331,11 @@ def _parser() -> argparse.ArgumentParser:
     st.set_defaults(func=_stats)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of rule files")
+    schema.add_argument(
+        "--report",
+        action="store_true",
+        help="print the JSON Schema of the report JSON (evaluate --json) instead",
+    )
     schema.set_defaults(func=_schema)
 
     kb = commands.add_parser("kb", help="import knowledge sources")

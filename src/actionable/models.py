@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeVar, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "REPORT_SCHEMA_VERSION",
     "VARIANT_KINDS",
     "Citation",
     "Classification",
@@ -511,9 +512,40 @@ class Report(Frozen):
             for r in self.recommendations
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dict of the whole report."""
-        return self.model_dump(mode="json")
+    def to_dict(self, *, variant_refs: bool = False) -> dict[str, Any]:
+        """A JSON-serialisable dict of the whole report, led by ``schema_version``,
+        ``actionable_version`` (the tool) and the knowledge-base version and date.
+
+        With ``variant_refs`` each recommendation names its alterations by position in
+        ``variants`` (``variant_index``, ``variant_indices``) instead of repeating them;
+        docs/report.schema.json describes that form (what ``--json`` prints).
+
+        >>> import actionable
+        >>> d = actionable.evaluate(["TP53 R213*", "BRAF V600E"], tumor="MEL").to_dict(
+        ...     variant_refs=True)
+        >>> d["schema_version"], d["recommendations"][0]["variant_index"]
+        ('1', 1)
+        """
+        from . import __version__  # the package's version; imported late (no cycle)
+
+        data: dict[str, Any] = {
+            "schema_version": REPORT_SCHEMA_VERSION,
+            "actionable_version": __version__,
+            **self.model_dump(mode="json"),
+        }
+        if variant_refs:
+            position = {v: i for i, v in enumerate(self.variants)}
+            for key, recs in (
+                ("recommendations", self.recommendations),
+                ("contraindicated", self.contraindicated),
+            ):
+                for rec, item in zip(recs, data[key], strict=True):
+                    if rec.variant in position and all(v in position for v in rec.variants):
+                        # an alteration the rules derived (not in the input) stays spelled out
+                        del item["variant"], item["variants"]
+                        item["variant_index"] = position[rec.variant]
+                        item["variant_indices"] = [position[v] for v in rec.variants]
+        return data
 
     def __str__(self) -> str:
         lines = [
@@ -541,6 +573,10 @@ class Report(Frozen):
             lines.extend(f"  - {w}" for w in self.warnings)
         return "\n".join(lines)
 
+
+REPORT_SCHEMA_VERSION = "1"
+"""Version of the report JSON layout (``Report.to_dict``); raised when a field changes
+meaning or goes away, not when one is added."""
 
 _M = TypeVar("_M", bound=BaseModel)
 

@@ -37,6 +37,7 @@ from .models import (
     trusted,
 )
 from .oncogenicity import classify
+from .oncogenicity import classify as classify_variant
 from .oncogenicity import describe as describe_variant
 from .rules import Pattern, Rule, drug_classes, gene_role
 
@@ -1250,15 +1251,15 @@ def _unmatched_reason(variant: Variant, blocked: Iterable[str]) -> str:
         role = gene_role(variant.gene) if variant.gene else None
         if role is None:
             gene_part = f"{what} in {variant.gene}, a gene whose cancer role is not curated here"
-        elif role.role == "tumor_suppressor":
-            likely = (
-                "likely oncogenic"
-                if variant.kind in ("nonsense", "frameshift", "splice", "deletion")
-                else "of uncertain effect"
-            )
-            gene_part = f"{what} in a tumor suppressor ({likely})"
         else:
-            gene_part = f"{what} in an {role.role.replace('_', ' ')}"
+            # The one classifier speaks here too, so the reason never contradicts the
+            # variant's oncogenicity column.
+            call = classify_variant(variant).oncogenicity
+            effect = "of uncertain effect" if call == "Unknown" else call[0].lower() + call[1:]
+            role_words = "a tumor suppressor" if role.role == "tumor_suppressor" else (
+                f"an {role.role.replace('_', ' ')}"
+            )  # fmt: skip
+            gene_part = f"{what} in {role_words} ({effect})"
         text = f"{variant}: {gene_part}"
     if blocked:
         return (text + ": " if text == str(variant) else text + "; ") + "; ".join(blocked)

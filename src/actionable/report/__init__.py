@@ -1,5 +1,8 @@
 """Tumor-board reports (self-contained HTML, Markdown) and the cohort funnel picture.
 
+The reports are Jinja2 templates packaged in ``actionable/report/templates``; a site
+passes its own folder (``templates=``) to replace or extend them.
+
 >>> from actionable.report import LEVEL_COLOURS
 >>> LEVEL_COLOURS["1"]
 '#33a02c'
@@ -20,6 +23,7 @@ __all__ = [
     "citation_link",
     "render_html",
     "render_markdown",
+    "report_schema",
     "write_reports",
 ]
 
@@ -56,9 +60,12 @@ def write_reports(
     markdown_dir: str | Path | None = None,
     *,
     samples: list[str] | None = None,
+    templates: str | Path | None = None,
+    date: str | None = None,
 ) -> list[Path]:
     """Write one report per evaluated patient (``<sample>.html`` / ``<sample>.md``)
     plus an ``index.html`` / ``index.md`` with the funnel; returns the files written.
+    ``templates`` is a folder of site templates (see :func:`render_html`).
 
     >>> from actionable.cohort import Funnel
     >>> import tempfile
@@ -84,12 +91,13 @@ def write_reports(
             if patient is None or patient.report is None:
                 continue
             target = folder / (_safe_name(sample) + suffix)
-            target.write_text(
-                render(patient, kb=(funnel.kb_version, funnel.kb_date)), encoding="utf-8"
+            page = render(
+                patient, kb=(funnel.kb_version, funnel.kb_date), templates=templates, date=date
             )
+            target.write_text(page, encoding="utf-8")
             written.append(target)
         target = folder / ("index" + suffix)
-        target.write_text(index(funnel), encoding="utf-8")
+        target.write_text(index(funnel, templates=templates, date=date), encoding="utf-8")
         written.append(target)
     return written
 
@@ -98,5 +106,6 @@ def _safe_name(sample: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in sample) or "sample"
 
 
+from ._schema import report_schema  # noqa: E402
 from .html import render_html  # noqa: E402
 from .markdown import render_markdown  # noqa: E402
