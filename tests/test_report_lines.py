@@ -132,3 +132,10 @@ def test_and_joins_changes_only_as_a_word() -> None:
         "EGFR L858R",
         "EGFR T790M",
     ]
+
+
+@pytest.mark.parametrize("line", ["KRAS - G12D VAF 23%", "KRAS - G12D, VAF 23%"])
+def test_a_dash_after_the_gene_joins_it_to_its_change_before_annotations(line: str) -> None:
+    # Found by the annotation property test: the dash was read as an annotation separator.
+    variant = actionable.parse_variant(line)
+    assert (str(variant), variant.vaf) == ("KRAS G12D", 0.23)

@@ -486,6 +486,7 @@ _LABEL_RE = re.compile(
     r"|cdna(?: change)?|coding change|nucleotide change|finding|result)\s*:\s*",
     re.IGNORECASE,
 )
+_GENE_DASH_RE = re.compile(r"([A-Za-z][A-Za-z0-9-]*) - (?=\S)")
 _AND_RE = re.compile(r"\s+(?:and|&)\s+|\s*[+/]\s*", re.IGNORECASE)
 
 
@@ -739,6 +740,11 @@ def read_line(text: str, gene: str | None, origin: str | None) -> tuple[Variant,
     if variants is None:
         if ":" in body:
             body = _LABEL_RE.sub("", body)  # "Gene: KRAS, Variant: p.G12D"
+        joined = _GENE_DASH_RE.match(body)
+        if joined is not None and isinstance(_lookup_gene(joined.group(1)), str):
+            # "KRAS - G12D VAF 23%": the dash joins the gene to its change; elsewhere
+            # " - " sets off an annotation.
+            body = f"{joined.group(1)} {body[joined.end() :]}"
         head, segments = split_line(body)
         head = strip_tail(head, notes, text)
         leftovers = [s for s in segments if not read_segment(s, notes, text)]
