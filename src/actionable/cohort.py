@@ -48,11 +48,13 @@ from typing import IO, Any
 from pydantic import Field
 
 from . import drugs
+from ._files import atomic_output, refuse_overwrite
 from .engine import Engine, partitions_for_variant
 from .errors import VariantParseError
 from .evaluate import default_engine, evaluate
 from .genes import _lookup as _lookup_gene
-from .io import ClinicalRecord, Record, open_text
+from .io import _FALLBACK as _TEXT_FALLBACK
+from .io import ClinicalRecord, Record, damage_of, open_text
 from .io.clinical import read_clinical
 from .io.cna import read_cna
 from .io.fusions import read_fusions
@@ -413,7 +415,7 @@ def _maf_header(handle: IO[str]) -> tuple[list[str], list[str], int]:
             continue
         if not line.strip():
             continue
-        return comments, line.rstrip("\r\n").split("\t"), number
+        return comments, line.rstrip("\r\n").removeprefix("\ufeff").split("\t"), number
     return comments, [], number
 
 
@@ -501,6 +503,13 @@ def _annotate_lines(
             missing = tabs - text.count("\t")
             if missing > 0:
                 text += "\t" * missing
+            elif missing < 0:
+                errors += 1
+                cells = text.split("\t")
+                extra = _clean(" ".join(cells[width:]))[:200]
+                note = f"line {number}: {-missing} cells more than the header ({extra})"
+                write("\t".join(cells[:width]) + "\t" + "\t".join((*_EMPTY[:-1], note)) + "\n")
+                continue
             write(text + empty_tail)
             if progress is not None and not rows % 100_000:
                 progress.update(rows)
@@ -511,6 +520,14 @@ def _annotate_lines(
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))
             text = "\t".join(cells)
+        elif len(cells) > width:
+            # Cells past the header would push the annotation columns under the wrong
+            # names: the row is written aligned and flagged, its extra cells named.
+            errors += 1
+            extra = _clean(" ".join(cells[width:]))[:200]
+            note = f"line {number}: {len(cells) - width} cells more than the header ({extra})"
+            write("\t".join(cells[:width]) + "\t" + "\t".join((*_EMPTY[:-1], note)) + "\n")
+            continue
         if ci is not None and cells[ci] in NON_CODING_CLASSES:
             skipped += 1
             write(text + empty_tail)
@@ -558,7 +575,7 @@ def _read_range(path: Path, begin: int, end: int) -> Iterator[str]:
             raw = handle.readline()
             if not raw:
                 break
-            yield raw.decode("utf-8")
+            yield raw.decode("utf-8", errors=_TEXT_FALLBACK)
 
 
 def _count_lines(path: Path, begin: int, end: int) -> int:
@@ -659,6 +676,9 @@ def annotate(
             annotator.add_context(record.sample, record.variant)
     maf_path = Path(maf)
     out_path = Path(out)
+    extra_targets = [out_path.with_name(out_path.name + f".{kind}.tsv") for kind in ("cna", "fusions")]
+    inputs = [maf, *cna, *fusions, clinical if not isinstance(clinical, Mapping) else None]
+    refuse_overwrite([out_path, *extra_targets], inputs)
     bar = _Progress("annotate rows", progress)
     piped = str(maf) == "-"
     with sys.stdin if piped else open_text(maf_path) as handle:
@@ -685,8 +705,7 @@ def annotate(
                 "MAF read from a pipe: patient context for requires/excludes comes from the "
                 "CNA, fusion and clinical inputs only"
             )
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(out_path, "w", encoding="utf-8", newline="") as sink:
+        with atomic_output(out_path) as sink:
             for comment in comments:
                 sink.write(comment + "\n")
             sink.write("\t".join([*header, *ANNOTATION_COLUMNS]) + "\n")
@@ -714,6 +733,10 @@ def annotate(
                 counts = _annotate_lines(
                     annotator, handle, columns, len(header), header_line + 1, sink, bar
                 )
+        damage = damage_of(handle)
+        if damage is not None:
+            counts["errors"] += 1
+            warnings.append(f"{damage}; the rows before the damage were annotated")
     bar.done(counts["rows"])
     outputs = [str(out_path)]
     for kind in ("cna", "fusions"):
@@ -797,7 +820,7 @@ def _annotate_parallel(
 
 def _write_records(annotator: Annotator, records: Sequence[Record], target: Path) -> None:
     header = ["SAMPLE_ID", "SOURCE", "LINE", "ALTERATION", "VARIANT", *ANNOTATION_COLUMNS]
-    with open(target, "w", encoding="utf-8", newline="") as out:
+    with atomic_output(target) as out:
         out.write("\t".join(header) + "\n")
         for r in records:
             if r.variant is not None:

@@ -41,7 +41,8 @@ from ..errors import FactError, UnknownTumorError, VariantParseError
 from ..facts import from_mapping
 from ..tumors import resolve_tumor
 from ..variants import parse_variant
-from . import ClinicalRecord, _table_rows, open_text
+from ..errors import InputFileError
+from . import ClinicalRecord, _table_rows, damage_of, open_text
 
 __all__ = ["read_clinical"]
 
@@ -105,6 +106,11 @@ def read_clinical(path: str | Path) -> Iterator[ClinicalRecord]:
                     )
                 continue
             yield _record(source, line, cells, columns, seen)
+        if (damage := damage_of(handle)) is not None:
+            raise InputFileError(
+                f"{damage}; the rows before the damage were read. Re-create the file "
+                "(gzip -t tests it) and run again."
+            )
 
 
 def _columns(header: Sequence[str]) -> dict[str, int]:
