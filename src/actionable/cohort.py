@@ -420,6 +420,7 @@ def _maf_header(handle: IO[str]) -> tuple[list[str], list[str], int]:
 
 
 _MISSING = object()
+_MISSING_SAMPLE = "missing sample\t"
 
 
 def _collect_maf_context(
@@ -486,6 +487,7 @@ def _annotate_lines(
     known = annotator.symbol_cache
     rule_symbol = annotator.rule_symbol
     write = out.write
+    clinical = annotator.clinical
     tabs = width - 1
     rows = with_rules = annotated = skipped = errors = 0
     number = first_line - 1
@@ -533,6 +535,8 @@ def _annotate_lines(
             write(text + empty_tail)
             continue
         sample = cells[si] if si is not None else None
+        if clinical and sample not in clinical:
+            counts[_MISSING_SAMPLE + str(sample)] = 1
         try:
             variant = parse_maf_change(
                 symbol, cells[hi] if hi is not None else "", cells[fi] if fi is not None else ""
@@ -738,6 +742,13 @@ def annotate(
             counts["errors"] += 1
             warnings.append(f"{damage}; the rows before the damage were annotated")
     bar.done(counts["rows"])
+    missing = sorted(k.removeprefix(_MISSING_SAMPLE) for k in counts if k.startswith(_MISSING_SAMPLE))
+    if missing:
+        shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+        warnings.append(
+            f"{len(missing)} samples with rows in genes with rules are not in the clinical "
+            f"table ({shown}): their rows were annotated with tumor-agnostic rules only"
+        )
     outputs = [str(out_path)]
     for kind in ("cna", "fusions"):
         records = [r for k, r in extra if k == kind]
