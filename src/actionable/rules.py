@@ -293,6 +293,8 @@ def _parse_pattern(text: str, gene: str | None, ctx: _Ctx) -> tuple[Pattern, ...
     numeric = _BIOMARKER_NUMERIC.match(raw)
     if numeric:
         op = numeric.group(2)
+        if float(numeric.group(3)) > MAX_TMB:
+            raise _fail(ctx, f"a TMB cut-off above {MAX_TMB:,} mut/Mb is not a cut-off. Check it.")
         return (
             Pattern(
                 text=f"TMB {op} {numeric.group(3)}",
@@ -354,6 +356,12 @@ def _parse_pattern(text: str, gene: str | None, ctx: _Ctx) -> tuple[Pattern, ...
         ranges: list[tuple[int, int]] = []
         for part in codons.group(1).split(","):
             lo, _, hi = part.strip().partition("-")
+            if max(len(lo.strip()), len(hi.strip())) > 5 or int(hi or lo) > MAX_PROTEIN_LENGTH:
+                raise _fail(
+                    ctx,
+                    f"codon {part.strip()[:20]!r} is past the longest human protein "
+                    f"({MAX_PROTEIN_LENGTH:,} residues). Check the number.",
+                )
             start, end = int(lo), int(hi or lo)
             if end < start:
                 raise _fail(ctx, f"codon range {part.strip()!r} runs backwards")
@@ -381,6 +389,8 @@ def _parse_pattern(text: str, gene: str | None, ctx: _Ctx) -> tuple[Pattern, ...
         )
     exon = _EXON.match(raw)
     if exon:
+        if len(exon.group(1)) > 3:
+            raise _fail(ctx, f"exon {exon.group(1)[:20]}... is not an exon number. Check it.")
         number, event = int(exon.group(1)), exon.group(2).lower()
         bounds = genes.exon_range(gene, number)
         if bounds is None:
@@ -612,6 +622,10 @@ def _line_of(data: Any, loc: Sequence[str | int]) -> int | None:
     return line
 
 
+MAX_PROTEIN_LENGTH = 35_000
+"""Longest human protein (titin, ~34,350 residues): a codon past it is a typo."""
+MAX_TMB = 10_000.0
+"""TMB cut-offs above this many mutations per megabase are refused."""
 MAX_RULE_FILE_BYTES = 4 << 20
 """A rule file larger than this (4 MiB; the largest bundled file is ~130 kB) is refused
 with a :class:`RuleFileError` before it is parsed."""
