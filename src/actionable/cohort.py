@@ -671,6 +671,12 @@ def annotate(
     (2, 1, 1)
     """
     started = time.perf_counter()
+    # Before anything is read: an output that is an input would be destroyed.
+    kinds = ("cna", "fusions")
+    targets = [Path(out), *(Path(out).with_name(Path(out).name + f".{k}.tsv") for k in kinds)]
+    refuse_overwrite(
+        targets, [maf, *cna, *fusions, None if isinstance(clinical, Mapping) else clinical]
+    )
     clinical_map = clinical if isinstance(clinical, Mapping) else load_clinical(clinical)
     annotator = Annotator(clinical_map, rules=rules, sources=sources)
     warnings: list[str] = []
@@ -680,9 +686,6 @@ def annotate(
             annotator.add_context(record.sample, record.variant)
     maf_path = Path(maf)
     out_path = Path(out)
-    extra_targets = [out_path.with_name(out_path.name + f".{kind}.tsv") for kind in ("cna", "fusions")]
-    inputs = [maf, *cna, *fusions, clinical if not isinstance(clinical, Mapping) else None]
-    refuse_overwrite([out_path, *extra_targets], inputs)
     bar = _Progress("annotate rows", progress)
     piped = str(maf) == "-"
     with sys.stdin if piped else open_text(maf_path) as handle:

@@ -100,7 +100,7 @@ def read_clinical(path: str | Path) -> Iterator[ClinicalRecord]:
             if columns is None:
                 columns = _columns(cells)
                 if "sample" not in columns:
-                    raise ValueError(
+                    raise InputFileError(
                         f"{source}: the clinical table needs a sample id column "
                         f"(one of {', '.join(_NAMES['sample'])})"
                     )
