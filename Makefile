@@ -13,7 +13,7 @@ WHEELS := $(COMPAT)/dist
 ENGINE := $(VENV)/.engine
 FIND := --find-links $(WHEELS)
 
-.PHONY: demo test lint typecheck check bench clean data
+.PHONY: demo test lint typecheck check bench clean data fuzz
 
 $(BIN)/python:
 	$(PYTHON) packaging/check_system.py
@@ -46,6 +46,10 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks examples packaging
 	$(BIN)/mypy src
 	$(BIN)/python -m pytest
+
+# The fuzz suite with many more examples than `make test` runs (tens of minutes).
+fuzz: $(STAMP)
+	ACTIONABLE_FUZZ_EXAMPLES=1500 $(BIN)/python -m pytest tests/fuzz
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks examples packaging

@@ -21,6 +21,7 @@ ORDER = [
     "<stats>",
     "sources.md",
     "cohort.md",
+    "reliability.md",
     "benchmarks.md",
     "data.md",
     "development.md",
