@@ -123,3 +123,12 @@ def test_warn_keeps_good_lines() -> None:
     assert [str(v) for v in report.variants] == ["BRAF V600E"]
     assert report.variants[0].vaf == 0.31
     assert any("Did you mean 'KRAS'" in w for w in report.warnings)
+
+
+def test_and_joins_changes_only_as_a_word() -> None:
+    # "insAND" inserts Ala-Asn-Asp; only a spaced "and" or a "+" joins two changes.
+    assert [str(v) for v in parse_report_line("APC S447_S448insAND")] == ["APC S447_S448insAND"]
+    assert [str(v) for v in parse_report_line("EGFR L858R+T790M")] == [
+        "EGFR L858R",
+        "EGFR T790M",
+    ]

@@ -23,7 +23,7 @@ from functools import lru_cache
 from ..errors import VariantParseError
 from ..genes import exon_of, exon_range
 from ..models import Variant
-from ._lines import read_line
+from ._lines import read_line, read_short
 
 __all__ = [
     "exon_of",
@@ -38,6 +38,10 @@ __all__ = [
 def _read_one_or_more(
     text: str, gene: str | None, origin: str | None
 ) -> Variant | tuple[Variant, ...]:
+    if gene is None and origin is None:
+        short = read_short(text, None)
+        if short is not None:
+            return short
     found = read_line(text, gene, origin)
     # A line of one variant is cached as the variant itself: one object less per entry
     # for the garbage collector to walk, which a cache of 65,536 entries notices.

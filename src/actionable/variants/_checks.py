@@ -85,9 +85,18 @@ def check_position(variant: Variant, text: str) -> None:
 is beyond the end of KRAS (189 amino acids) (V600 is a BRAF residue). Check the gene \
 and the position
     """
-    gene, position = variant.gene, variant.position
-    if gene is None or position is None or variant.kind not in _CHECKED:
+    values = variant.__dict__
+    gene, position = values["gene"], values["position"]
+    if gene is None or position is None or values["kind"] not in _CHECKED:
         return
-    problem = conflict(gene, position, variant.end_position, variant.ref)
+    # The common case, nothing known against it, without building a message.
+    length = _lengths().get(gene)
+    ref = values["ref"]
+    known = _residues()[0].get((gene, position))
+    if (length is None or (values["end_position"] or position) <= length) and (
+        known is None or not ref or ref[0] == known or ref == "*"
+    ):
+        return
+    problem = conflict(gene, position, values["end_position"], ref)
     if problem is not None:
         raise VariantParseError(text, problem, "check the gene and the position")

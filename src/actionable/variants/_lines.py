@@ -28,7 +28,7 @@ from . import _changes as changes
 from ._annotations import Notes, read_segment, split_line, strip_tail
 from ._checks import _residues, check_position
 
-__all__ = ["read_line"]
+__all__ = ["read_line", "read_short"]
 
 _ORIGINS = ("somatic", "germline", "unknown")
 _DASHES = str.maketrans(
@@ -486,7 +486,7 @@ _LABEL_RE = re.compile(
     r"|cdna(?: change)?|coding change|nucleotide change|finding|result)\s*:\s*",
     re.IGNORECASE,
 )
-_AND_RE = re.compile(r"\s*(?:\+|and|&|/)\s*", re.IGNORECASE)
+_AND_RE = re.compile(r"\s+(?:and|&)\s+|\s*[+/]\s*", re.IGNORECASE)
 
 
 def _several(gene: str, rest: list[str], leftovers: list[str], text: str) -> list[Variant] | None:
@@ -671,6 +671,26 @@ def _hint(gene: object, text: str) -> str | None:
     return _gene(gene.strip(), text)
 
 
+def read_short(text: str, origin: str | None) -> Variant | None:
+    """The variant of a line ``GENE change`` as the library writes it (no annotation,
+    nothing to normalise), or None: most input, read without the general detours, which
+    give the same answer more slowly. ``origin`` must be valid."""
+    if text.count(" ") != 1 or not text.isascii():
+        return None
+    fast = changes._fast_protein(text, text, None, origin or "unknown")
+    if fast is None:
+        return None
+    if fast.gene == "MET":
+        fast = _met_exon14(fast, None, text)
+    check_position(fast, text)
+    values = fast.__dict__
+    if values["text"] != text:  # built by the general short-form path
+        values["origin"] = origin or "unknown"
+        values["text"] = text
+        fast.__pydantic_fields_set__.update(("origin", "text"))
+    return fast
+
+
 def read_line(text: str, gene: str | None, origin: str | None) -> tuple[Variant, ...]:
     """Every alteration one report line states (usually one)."""
     if not isinstance(text, str):
@@ -682,19 +702,9 @@ def read_line(text: str, gene: str | None, origin: str | None) -> tuple[Variant,
         raise VariantParseError(
             text, f"unknown origin {origin!r}", "use 'somatic', 'germline' or 'unknown'"
         )
-    if gene is None and text.count(" ") == 1 and text.isascii():
-        # Most input is "GENE change" as the library writes it: no annotation, nothing to
-        # normalise. The general reading below gives the same answer more slowly.
-        fast = changes._fast_protein(text, text, None, origin or "unknown")
+    if gene is None:
+        fast = read_short(text, origin)
         if fast is not None:
-            if fast.gene == "MET":
-                fast = _met_exon14(fast, None, text)
-            check_position(fast, text)
-            values = fast.__dict__
-            if values["text"] != text:  # built by the general short-form path
-                values["origin"] = origin or "unknown"
-                values["text"] = text
-                fast.__pydantic_fields_set__.update(("origin", "text"))
             return (fast,)
     body = " ".join(text.translate(_DASHES).split()).rstrip(".;,")
     if not body:
