@@ -19,7 +19,6 @@ from actionable.engine import (
     evaluate_condition,
     fact_for,
 )
-from actionable.errors import EngineLimitError
 from actionable.evaluate import default_engine
 from actionable.models import Citation, TumorContext
 from actionable.rules import Rule, parse_pattern

@@ -31,6 +31,7 @@ rules:
       - pmid: 22663011
 """
 
+
 @pytest.mark.parametrize(
     ("call", "argument"),
     [
@@ -126,9 +127,7 @@ def test_a_source_without_rules_in_the_folder_is_an_error(tmp_path: Path) -> Non
         load_rules(_folder(tmp_path), ["civic"])
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any folder"
-)
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any folder")
 def test_an_unreadable_sub_folder_is_an_error(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     locked = folder / "locked"

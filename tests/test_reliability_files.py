@@ -116,9 +116,7 @@ def test_killed_annotate_keeps_the_previous_output(tmp_path: Path) -> None:
 
 def test_latin1_byte_and_byte_order_mark_are_read(tmp_path: Path) -> None:
     maf = tmp_path / "cohort.maf"
-    maf.write_bytes(
-        b"\xef\xbb\xbf" + HEADER.encode() + b"BRAF\tP1\tp.V600E\nKRAS\tP\xe9\tp.G12C\n"
-    )
+    maf.write_bytes(b"\xef\xbb\xbf" + HEADER.encode() + b"BRAF\tP1\tp.V600E\nKRAS\tP\xe9\tp.G12C\n")
     records = list(read_maf(maf))
     assert [(r.status, r.sample) for r in records] == [("ok", "P1"), ("ok", "Pé")]
     summary = annotate(maf, tmp_path / "out.tsv")
@@ -172,7 +170,7 @@ def test_truncated_gzip_clinical_table_is_a_typed_error(tmp_path: Path) -> None:
     text = "sample_id\ttumor\n" + "".join(f"P{i}\tMEL\n" for i in range(20_000))
     data = gzip.compress(text.encode())
     clinical.write_bytes(data[: len(data) // 2])
-    with pytest.raises(InputFileError, match="clinical.tsv.gz"):
+    with pytest.raises(InputFileError, match=r"clinical\.tsv\.gz"):
         list(read_clinical(clinical))
 
 

@@ -9,8 +9,14 @@ import pytest
 
 import actionable
 from actionable.errors import VariantParseError
-from actionable.variants import MAX_LINE_LENGTH, MAX_POSITION, parse_report_line, parse_variants
-from actionable.variants import _changes, _lines
+from actionable.variants import (
+    MAX_LINE_LENGTH,
+    MAX_POSITION,
+    _changes,
+    _lines,
+    parse_report_line,
+    parse_variants,
+)
 
 
 @pytest.mark.parametrize(

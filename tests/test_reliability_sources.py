@@ -3,6 +3,7 @@ token never cached, echoed or shown (issue 18). A local 127.0.0.1 server only.""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -28,11 +29,9 @@ class Server:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                try:
+            def do_GET(self) -> None:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     answer(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -62,7 +61,9 @@ def serve() -> Iterator[Callable[[Answer], Server]]:
         server.close()
 
 
-def _json(handler: BaseHTTPRequestHandler, body: bytes, headers: dict[str, str] | None = None) -> None:
+def _json(
+    handler: BaseHTTPRequestHandler, body: bytes, headers: dict[str, str] | None = None
+) -> None:
     handler.send_response(200)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(body)))
@@ -147,11 +148,11 @@ def test_malformed_oncokb_answers_are_source_errors(
 @pytest.mark.parametrize(
     "token", [TOKEN + "\n", TOKEN + "\r\nX-Evil: 1", "q7x9 q7x9", "q7x9\u00f6", '"q7x9"']
 )
-def test_a_token_with_forbidden_characters_is_refused_unsaid(
-    token: str, tmp_path: Path
-) -> None:
+def test_a_token_with_forbidden_characters_is_refused_unsaid(token: str, tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
-        OncoKBClient(token=token, base_url="http://127.0.0.1:9", session=make_session(directory=tmp_path))
+        OncoKBClient(
+            token=token, base_url="http://127.0.0.1:9", session=make_session(directory=tmp_path)
+        )
     message = str(caught.value)
     assert "9f8e7d" not in message and "q7x9" not in message
 

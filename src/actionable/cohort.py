@@ -745,7 +745,9 @@ def annotate(
             counts["errors"] += 1
             warnings.append(f"{damage}; the rows before the damage were annotated")
     bar.done(counts["rows"])
-    missing = sorted(k.removeprefix(_MISSING_SAMPLE) for k in counts if k.startswith(_MISSING_SAMPLE))
+    missing = sorted(
+        k.removeprefix(_MISSING_SAMPLE) for k in counts if k.startswith(_MISSING_SAMPLE)
+    )
     if missing:
         shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
         warnings.append(

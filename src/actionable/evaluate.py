@@ -190,12 +190,13 @@ def _checked_arguments(
     somewhere inside with a bare ``TypeError``."""
     if isinstance(variants, str | Variant):
         variants = [variants]
-    if variants is None or isinstance(variants, bytes | Mapping) or not isinstance(
-        variants, Iterable
+    if (
+        variants is None
+        or isinstance(variants, bytes | Mapping)
+        or not isinstance(variants, Iterable)
     ):
         raise ArgumentTypeError(
-            f"variants={variants!r:.60}: give a report line such as 'BRAF V600E' or a list "
-            "of them."
+            f"variants={variants!r:.60}: give a report line such as 'BRAF V600E' or a list of them."
         )
     items = list(variants)
     for item in items:
@@ -210,7 +211,9 @@ def _checked_arguments(
             "TumorType, or None."
         )
     if rules is not None and not isinstance(rules, str | Path | Engine):
-        hint = " Decode a bytes path first: rules=path.decode()." if isinstance(rules, bytes) else ""
+        hint = (
+            " Decode a bytes path first: rules=path.decode()." if isinstance(rules, bytes) else ""
+        )
         raise ArgumentTypeError(
             f"rules={rules!r:.60}: give a folder of rule files (str or Path), an Engine, or "
             f"None for the bundled rules.{hint}"
@@ -224,8 +227,10 @@ def _checked_arguments(
         )
     cutoffs: dict[str, float] = {}
     for name, value in thresholds.items():
-        if not isinstance(name, str) or isinstance(value, bool) or not isinstance(
-            value, int | float
+        if (
+            not isinstance(name, str)
+            or isinstance(value, bool)
+            or not isinstance(value, int | float)
         ):
             raise ArgumentTypeError(
                 f"thresholds: {name!r:.40}: {value!r:.40} is not a number. Give a name and a "

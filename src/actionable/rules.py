@@ -659,7 +659,9 @@ def _read_yaml(path: Path) -> Any:
     except OSError as error:
         raise RuleFileError(path, f"cannot read the file: {error.strerror}") from None
     except UnicodeDecodeError as error:
-        raise RuleFileError(path, f"not UTF-8 text (byte {error.start}). Save it as UTF-8.") from None
+        raise RuleFileError(
+            path, f"not UTF-8 text (byte {error.start}). Save it as UTF-8."
+        ) from None
     try:
         data = yaml.load(text, Loader=_LineLoader)
     except (RecursionError, MemoryError):

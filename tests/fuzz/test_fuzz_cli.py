@@ -22,11 +22,42 @@ SETTINGS = settings(
 MAF = "Hugo_Symbol\tTumor_Sample_Barcode\tHGVSp_Short\nBRAF\tP1\tp.V600E\nKRAS\tP/1\tp.G12C\n"
 CLINICAL = "sample_id\ttumor\nP1\tMEL\nP/1\tCOAD\n"
 WORDS = st.sampled_from(
-    ["evaluate", "annotate", "screen", "report", "rules", "validate", "stats", "schema",
-     "--tumor", "--json", "--max-level", "--threshold", "--fact", "--sources", "--errors",
-     "--clinical", "--maf", "--html", "--markdown", "-o", "--plot", "--jobs",
-     "BRAF V600E", "MEL", "5", "TMB=nan", "curated", "Curated", "warn", "ignore",
-     "{maf}", "{clinical}", "{out}", "{dir}"]
+    [
+        "evaluate",
+        "annotate",
+        "screen",
+        "report",
+        "rules",
+        "validate",
+        "stats",
+        "schema",
+        "--tumor",
+        "--json",
+        "--max-level",
+        "--threshold",
+        "--fact",
+        "--sources",
+        "--errors",
+        "--clinical",
+        "--maf",
+        "--html",
+        "--markdown",
+        "-o",
+        "--plot",
+        "--jobs",
+        "BRAF V600E",
+        "MEL",
+        "5",
+        "TMB=nan",
+        "curated",
+        "Curated",
+        "warn",
+        "ignore",
+        "{maf}",
+        "{clinical}",
+        "{out}",
+        "{dir}",
+    ]
 )
 
 
@@ -46,12 +77,19 @@ def test_random_arguments(words: list[str]) -> None:
         maf, clinical = root / "m.maf", root / "c.tsv"
         maf.write_text(MAF, encoding="utf-8")
         clinical.write_text(CLINICAL, encoding="utf-8")
-        places = {"{maf}": str(maf), "{clinical}": str(clinical), "{out}": str(root / "o.tsv"),
-                  "{dir}": str(root / "html")}
+        places = {
+            "{maf}": str(maf),
+            "{clinical}": str(clinical),
+            "{out}": str(root / "o.tsv"),
+            "{dir}": str(root / "html"),
+        }
         argv = [places.get(w, w) for w in words]
         code = _tally.guard(lambda: _run(argv), f"cli {argv!r:.80}", bound=_tally.HANG_SECONDS * 4)
         assert code in (None, 0, 1, 2)
-        if maf.read_text(encoding="utf-8") != MAF or clinical.read_text(encoding="utf-8") != CLINICAL:
+        if (
+            maf.read_text(encoding="utf-8") != MAF
+            or clinical.read_text(encoding="utf-8") != CLINICAL
+        ):
             _tally.add("rows lost")
             raise AssertionError(f"an input was changed by {argv}")
 

@@ -47,7 +47,9 @@ def test_one_argument_of_any_type(name: str, value: object) -> None:
 
 
 @SETTINGS
-@given(st.lists(st.sampled_from(["BRAF V600E", "BRAF p.V600E", "KRAS G12C", "MSI-H"]), max_size=3000))
+@given(
+    st.lists(st.sampled_from(["BRAF V600E", "BRAF p.V600E", "KRAS G12C", "MSI-H"]), max_size=3000)
+)
 def test_many_repeated_variants_stay_small(lines: list[str]) -> None:
     report = _tally.guard(lambda: actionable.evaluate(lines, tumor="COAD"), "repeated variants")
     assert report is not None
@@ -56,7 +58,12 @@ def test_many_repeated_variants_stay_small(lines: list[str]) -> None:
 
 def test_nan_and_infinite_thresholds_are_refused() -> None:
     for value in (math.nan, math.inf, -math.inf):
-        assert _tally.guard(
-            lambda value=value: actionable.evaluate(["TMB 12 mut/Mb"], thresholds={"TMB": value}),
-            "nan threshold",
-        ) is None
+        assert (
+            _tally.guard(
+                lambda value=value: actionable.evaluate(
+                    ["TMB 12 mut/Mb"], thresholds={"TMB": value}
+                ),
+                "nan threshold",
+            )
+            is None
+        )

@@ -49,7 +49,9 @@ def test_maf_rows_are_never_lost(
         damaged = any("damaged or truncated" in (r.reason or "") for r in records)
         if not damaged:
             data_rows = sum(
-                1 for cells in rows if any(c.strip() for c in cells) and not cells[0].startswith("#")
+                1
+                for cells in rows
+                if any(c.strip() for c in cells) and not cells[0].startswith("#")
             )
             lost = data_rows - len(records)
             if lost > 0:

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import actionable
-from actionable.rules import load_rules
 
 from . import _tally
 
@@ -30,12 +29,12 @@ RULE: dict[str, Any] = {
     "summary": "A fuzzed rule for dabrafenib in BRAF V600E melanoma.",
     "evidence": [{"pmid": 22663011}],
 }
-LEAF = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12)
-)
+LEAF = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12))
 TREE = st.recursive(
     LEAF,
-    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=8), kids, max_size=4),
+    lambda kids: (
+        st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=8), kids, max_size=4)
+    ),
     max_leaves=20,
 )
 ALTERATIONS = st.one_of(

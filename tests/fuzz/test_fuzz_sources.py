@@ -27,12 +27,30 @@ SETTINGS = settings(
 TOKEN = "fz-token-5e4d3c2b1a"
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=10) | st.just(TOKEN),
-    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(
-        st.sampled_from(["query", "treatments", "level", "drugs", "drugName", "pmids",
-                         "levelAssociatedCancerType", "code", "name", "hugoSymbol",
-                         "alteration", "abstracts", "dataVersion", "echo"]),
-        kids,
-        max_size=4,
+    lambda kids: (
+        st.lists(kids, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "query",
+                    "treatments",
+                    "level",
+                    "drugs",
+                    "drugName",
+                    "pmids",
+                    "levelAssociatedCancerType",
+                    "code",
+                    "name",
+                    "hugoSymbol",
+                    "alteration",
+                    "abstracts",
+                    "dataVersion",
+                    "echo",
+                ]
+            ),
+            kids,
+            max_size=4,
+        )
     ),
     max_leaves=15,
 )
@@ -51,7 +69,7 @@ def server() -> Iterator[tuple[str, type[_Script]]]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             body = script.body
             if script.echo:
                 body = body.replace(b"ECHO", self.headers.get("Authorization", "").encode())

@@ -13,8 +13,22 @@ from . import _corpus, _tally
 SETTINGS = settings(
     max_examples=_tally.EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck)
 )
-LOOKALIKES = {"A": "ΑА", "B": "ΒВ", "C": "С", "E": "ΕЕ", "H": "ΗН", "I": "ΙІ", "K": "ΚК",
-              "M": "ΜМ", "N": "Ν", "O": "ΟО", "P": "ΡР", "T": "ΤТ", "X": "ΧХ", "Y": "Υ"}
+LOOKALIKES = {
+    "A": "ΑА",
+    "B": "ΒВ",
+    "C": "С",
+    "E": "ΕЕ",
+    "H": "ΗН",
+    "I": "ΙІ",
+    "K": "ΚК",
+    "M": "ΜМ",
+    "N": "Ν",
+    "O": "ΟО",
+    "P": "ΡР",
+    "T": "ΤТ",
+    "X": "ΧХ",
+    "Y": "Υ",
+}
 CODES = sorted(all_codes())
 
 
@@ -27,9 +41,7 @@ def test_random_tumor_text(text: str) -> None:
 @SETTINGS
 @given(st.sampled_from(CODES), st.data())
 def test_look_alike_letters_never_change_the_code(code: str, data: st.DataObject) -> None:
-    swapped = "".join(
-        data.draw(st.sampled_from([c, *LOOKALIKES.get(c, "")])) for c in code
-    )
+    swapped = "".join(data.draw(st.sampled_from([c, *LOOKALIKES.get(c, "")])) for c in code)
     got = _tally.guard(lambda: resolve_tumor(swapped), f"resolve_tumor({swapped!r})")
     if got is not None:
         assert got.code == resolve_tumor(code).code, (swapped, got.code)

@@ -32,9 +32,9 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "ClinicalRecord",
-    "damage_of",
     "Record",
     "Status",
+    "damage_of",
     "open_text",
     "read_clinical",
     "read_cna",
@@ -131,7 +131,7 @@ class _Guarded(io.RawIOBase):
     """A compressed stream that ends (and remembers why) where its data are damaged,
     so the lines before the damage are still read."""
 
-    def __init__(self, inner: IO[bytes], name: str) -> None:
+    def __init__(self, inner: IO[bytes] | gzip.GzipFile, name: str) -> None:
         super().__init__()
         self._inner = inner
         self.name_ = name
@@ -167,7 +167,7 @@ class _Text(io.TextIOWrapper):
     """A text file read as UTF-8 (a byte-order mark skipped), falling back to cp1252."""
 
     def __init__(self, raw: IO[bytes], name: str, guard: _Guarded | None) -> None:
-        super().__init__(raw, encoding="utf-8-sig", errors=_FALLBACK, newline="")  # type: ignore[arg-type]
+        super().__init__(raw, encoding="utf-8-sig", errors=_FALLBACK, newline="")
         self._source = name
         self._guard = guard
         self._start = _fallbacks[0]
@@ -208,9 +208,9 @@ def open_text(path: str | Path) -> IO[str]:
     with open(p, "rb") as probe:
         magic = probe.read(2)
     if magic == b"\x1f\x8b":
-        guard = _Guarded(gzip.open(p, "rb"), str(p))
+        guard = _Guarded(gzip.open(p, "rb"), str(p))  # noqa: SIM115 - closed with the handle
         return _Text(io.BufferedReader(guard, 1 << 16), str(p), guard)
-    return _Text(open(p, "rb"), str(p), None)  # noqa: SIM115 - closed by the caller
+    return _Text(open(p, "rb"), str(p), None)
 
 
 def damage_of(handle: IO[str]) -> str | None:

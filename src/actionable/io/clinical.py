@@ -37,11 +37,10 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..errors import FactError, UnknownTumorError, VariantParseError
+from ..errors import FactError, InputFileError, UnknownTumorError, VariantParseError
 from ..facts import from_mapping
 from ..tumors import resolve_tumor
 from ..variants import parse_variant
-from ..errors import InputFileError
 from . import ClinicalRecord, _table_rows, damage_of, open_text
 
 __all__ = ["read_clinical"]

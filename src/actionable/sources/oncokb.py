@@ -223,9 +223,7 @@ class OncoKBClient:
         **http: Any,
     ) -> None:
         self._token = token if token is not None else os.environ.get("ONCOKB_API_TOKEN", "")
-        if not isinstance(self._token, str) or (
-            self._token and not _TOKEN.fullmatch(self._token)
-        ):
+        if not isinstance(self._token, str) or (self._token and not _TOKEN.fullmatch(self._token)):
             # The token itself is never repeated: it may be half a secret pasted wrong.
             raise SourceError(
                 "OncoKB: the API token has characters a token cannot have (space, newline, "

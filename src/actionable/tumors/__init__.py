@@ -947,8 +947,8 @@ def _common(a: str, b: str) -> int:
 # Greek and Cyrillic letters drawn like Latin ones (Unicode's confusables): read as the
 # Latin letter, so "ΑCML" (Greek Alpha) is ACML and never CML with a letter dropped.
 _LOOKALIKES = str.maketrans(
-    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχϲγ" "АВЕКМНОРСТХЅІЈԚԜҮаеорсухѕіјԛԝһԁ",
-    "ABEZHIKMNOPTYXaikvopuxcy" "ABEKMHOPCTXSIJQWYaeopcyxsijqwhd",
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχϲγАВЕКМНОРСТХЅІЈԚԜҮаеорсухѕіјԛԝһԁ",
+    "ABEZHIKMNOPTYXaikvopuxcyABEKMHOPCTXSIJQWYaeopcyxsijqwhd",
 )
 _MAX_TUMOR_TEXT = 500
 
