@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+import actionable
+
 from . import _tally
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _warm_engine() -> None:
+    """Load and compile the bundled rules once, outside the hang guard."""
+    actionable.evaluate(["BRAF V600E"], tumor="MEL")
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
