@@ -73,6 +73,8 @@ data: $(STAMP)
 	$(BIN)/python scripts/build_oncotree.py
 	$(BIN)/python scripts/build_tumor_vocabulary.py
 	$(BIN)/python scripts/import_civic.py
+	$(BIN)/python scripts/build_hotspots.py
+	$(BIN)/python scripts/build_oncogenicity.py
 	$(BIN)/python scripts/build_readme.py
 	$(BIN)/python -m actionable schema > docs/rule.schema.json
 

@@ -19,6 +19,7 @@ ORDER = [
     "engine.md",
     "curation.md",
     "<stats>",
+    "oncogenicity.md",
     "sources.md",
     "cohort.md",
     "reliability.md",

@@ -57,8 +57,16 @@ def test_rules_validate_and_stats(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert "rules valid" in capsys.readouterr().out
     assert main(["rules", "stats", "--json", "--sources", "curated"]) == 0
     stats = json.loads(capsys.readouterr().out)
-    assert set(stats) == {"total", "by_source", "by_level", "by_gene", "by_tumor"}
+    assert set(stats) == {
+        "total", "by_source", "by_level", "by_gene", "by_tumor",
+        "oncogenicity_sources", "oncogenic_mutations_rules",
+    }  # fmt: skip
     assert stats["total"] == sum(stats["by_level"].values())
+    sources = stats["oncogenicity_sources"]
+    assert sources["civic variants"] > 100 and sources["hotspot-residues"] > 1000
+    assert sources["curated-rule variants"] > 30 and stats["oncogenic_mutations_rules"] > 50
+    assert main(["rules", "stats", "--sources", "curated"]) == 0
+    assert "oncogenicity sources:" in capsys.readouterr().out
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "BRAF.yaml").write_text("gene: BRAF\nrules: []\n")

@@ -222,7 +222,9 @@ def test_m3_pathogenic_brca1_missense_matches_oncogenic_mutations(variant: str, 
     report = actionable.evaluate([variant], tumor=tumor)
     [olaparib] = [r for r in report.recommendations if r.therapy.drugs == ("olaparib",)]
     assert olaparib.level == "1"
-    assert olaparib.match.pattern == f"oncogenic mutations (pathogenic missense {variant[6:]})"
+    assert olaparib.match.pattern == (
+        "oncogenic mutations (curated pathogenic missense variant of a tumor suppressor)"
+    )
     # An uncurated missense change of BRCA1 stays of uncertain effect.
     assert actionable.evaluate(["BRCA1 S1613G"], tumor=tumor).recommendations == ()
 
@@ -232,7 +234,7 @@ def test_m3_pathogenic_pten_missense_matches_oncogenic_mutations(variant: str) -
     report = actionable.evaluate([variant], tumor="IDC")
     capivasertib = [r for r in report.recommendations if "capivasertib" in r.therapy.drugs]
     assert capivasertib, report.unmatched
-    assert capivasertib[0].match.pattern.startswith("oncogenic mutations (pathogenic missense")
+    assert capivasertib[0].match.pattern.startswith("oncogenic mutations (curated pathogenic")
 
 
 # --------------------------------------------------------------------------- excluding
@@ -327,15 +329,14 @@ def test_excluding_names_changes_of_the_rules_own_gene(rules_dir: Path) -> None:
 
 
 # --------------------------------------------------------------------------- the engine
-def test_brca2_oncogenic_pattern_carries_the_cut_off_and_the_benign_list() -> None:
-    [cls] = [p for p in parse_pattern("oncogenic mutations", "BRCA2") if p.kind == "class"]
-    assert cls.before == 3326
-    assert set(cls.not_alterations) == {"K3326*", "c.9976A>T"}
-    condition = condition_for(cls)
-    assert {"$or": [{"$lte": {"p": 3325}}, {"$nex": {"p": 1}}]} in condition["$and"]
-    # Genes without a cut-off or benign entries keep the plain class condition.
-    [tp53] = parse_pattern("oncogenic mutations", "TP53")
-    assert tp53.before is None and tp53.not_alterations == ()
+def test_brca2_oncogenic_pattern_is_decided_by_the_classifier() -> None:
+    [cls] = parse_pattern("oncogenic mutations", "BRCA2")
+    assert (cls.kind, cls.granularity) == ("oncogenic", "class")
+    assert condition_for(cls) == {"o": 1}
+    # The cut-off and the benign list live in the classifier, which the engine fact carries.
+    assert "o" in fact_for(actionable.parse_variant("BRCA2 E3309*"))
+    assert "o" not in fact_for(actionable.parse_variant("BRCA2 S3366Nfs*4"))
+    assert "o" not in fact_for(actionable.parse_variant("BRCA2 c.9976A>T"))
 
 
 _BRCA2_LINES = st.one_of(
@@ -352,8 +353,7 @@ _BRCA2_LINES = st.one_of(
 def test_engine_and_python_agree_on_the_narrowed_class(line: str) -> None:
     """durable_rules and the plain-Python reading of the same condition give one answer,
     and the answer is the biology: truncating before codon 3326 or deletion, not benign."""
-    patterns = parse_pattern("oncogenic mutations", "BRCA2")
-    [cls] = [p for p in patterns if p.kind == "class"]
+    [cls] = parse_pattern("oncogenic mutations", "BRCA2")
     variant = actionable.parse_variant(line)
     [hits] = Matcher(compile_patterns([cls])).match([variant])
     python = evaluate_condition(condition_for(cls), fact_for(variant))
@@ -368,7 +368,7 @@ def test_engine_and_python_agree_on_the_narrowed_class(line: str) -> None:
 
 # --------------------------------------------------------------------------- the lists
 def test_curated_lists_are_cited_and_readable() -> None:
-    assert benign_alterations("BRCA2") == ("K3326*", "c.9976A>T")
+    assert benign_alterations("BRCA2") == ("K3326*", "c.9976A>T", "N372H")
     assert benign_variant(actionable.parse_variant("BRCA1 c.594-2A>C")) is not None
     role = gene_role("BRCA2")
     assert role is not None and role.neutral_truncations_from == 3326

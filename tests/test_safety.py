@@ -527,7 +527,7 @@ def test_cli_takes_patient_facts(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_clinical_table_columns_become_patient_facts(tmp_path: Path) -> None:
-    from actionable.cohort import Annotator
+    from actionable.cohort import ANNOTATION_COLUMNS, Annotator
     from actionable.io.clinical import read_clinical
 
     table = tmp_path / "clinical.tsv"
@@ -543,8 +543,9 @@ def test_clinical_table_columns_become_patient_facts(tmp_path: Path) -> None:
     assert records["P3"].error is not None and "HER2" in records["P3"].error
     annotator = Annotator(records)
     variant = actionable.parse_variant("PIK3CA H1047R")
-    assert annotator.columns(variant, "P1")[0] == ""  # HER2-positive: no PIK3CA label
-    assert annotator.columns(variant, "P2")[0] != ""
+    highest = ANNOTATION_COLUMNS.index("HIGHEST_LEVEL")
+    assert annotator.columns(variant, "P1")[highest] == ""  # HER2-positive: no PIK3CA label
+    assert annotator.columns(variant, "P2")[highest] != ""
 
 
 def test_prior_therapies_given_as_facts_count_like_the_argument() -> None:

@@ -418,7 +418,7 @@ def test_failed_rule_write_leaves_the_previous_rule_set(
     def boom(staging: Path, target: Path) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(civic, "_swap", boom)
+    monkeypatch.setattr(civic.release, "_swap", boom)
     changed = spec.model_copy(update={"level": "4"})
     with pytest.raises(OSError, match="disk full"):
         write_rule_files({"BRAF": [changed], "KRAS": [changed]}, out, "v2")

@@ -24,6 +24,7 @@ from .errors import (
 from .evaluate import evaluate
 from .models import (
     Citation,
+    Classification,
     MatchDetail,
     PatientFacts,
     Recommendation,
@@ -35,6 +36,7 @@ from .models import (
     Unmatched,
     Variant,
 )
+from .oncogenicity import classify
 from .rules import load_rules
 from .tumors import resolve_tumor
 from .variants import parse_variant, parse_variants
@@ -44,6 +46,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ActionableError",
     "Citation",
+    "Classification",
     "Engine",
     "EngineLimitError",
     "FactError",
@@ -65,6 +68,7 @@ __all__ = [
     "VariantParseError",
     "__version__",
     "annotate",
+    "classify",
     "evaluate",
     "load_rules",
     "parse_variant",

@@ -25,8 +25,9 @@ __all__ = ["cache_dir", "clear", "load_compiled"]
 
 _lock = threading.Lock()
 _memory: dict[tuple[str, tuple[str, ...] | None, str], tuple[Any, Any]] = {}
-_FORMAT = 4  # 2: Rule conditions and propagation; 3: Pattern.before and not_alterations;
-# 4: buckets capped by conditions a fact can match, $or weighed by its alternatives
+_FORMAT = 5  # 2: Rule conditions and propagation; 3: Pattern.before and not_alterations;
+# 4: `oncogenic mutations` is one pattern decided by oncogenicity.classify;
+# 5: buckets capped by conditions a fact can match, $or weighed by its alternatives
 
 
 def cache_dir() -> Path:

@@ -101,10 +101,11 @@ def _stats(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     print(f"total rules: {summary['total']}")
-    for title in ("by_source", "by_level", "by_gene", "by_tumor"):
+    for title in ("by_source", "by_level", "by_gene", "by_tumor", "oncogenicity_sources"):
         print(f"\n{title.replace('_', ' ')}:")
         for key, count in summary[title].items():
-            print(f"  {key:<24} {count:>6}")
+            print(f"  {key:<30} {count:>6}")
+    print(f"\nrules matching 'oncogenic mutations': {summary['oncogenic_mutations_rules']}")
     return 0
 
 

@@ -3,7 +3,8 @@
 Two entry points:
 
 * :func:`annotate` streams a MAF and writes it back with the columns of the widely
-  used OncoKB annotator (``HIGHEST_LEVEL``, ``LEVEL_1`` ... ``LEVEL_R2``) plus
+  used OncoKB annotator (``MUTATION_EFFECT``, ``MUTATION_EFFECT_CITATIONS``, ``ONCOGENIC``,
+  ``HIGHEST_LEVEL``, ``LEVEL_1`` ... ``LEVEL_R2``) plus
   ``ACTIONABLE_RULE_IDS``, ``RATIONALE`` and ``ACTIONABLE_ERROR``;
 * :func:`screen` reads a clinical table and variant files and returns a
   :class:`Funnel` (screened -> sequenced -> actionable -> treated), with one
@@ -27,8 +28,8 @@ MAF input from a pipe (``-``) cannot be read twice: context then comes from the 
 and fusion inputs and the clinical biomarkers only, and a warning says so.
 
 >>> from actionable.cohort import ANNOTATION_COLUMNS
->>> ANNOTATION_COLUMNS[:3]
-('HIGHEST_LEVEL', 'HIGHEST_SENSITIVE_LEVEL', 'HIGHEST_RESISTANCE_LEVEL')
+>>> ANNOTATION_COLUMNS[:4]
+('MUTATION_EFFECT', 'MUTATION_EFFECT_CITATIONS', 'ONCOGENIC', 'HIGHEST_LEVEL')
 """
 
 from __future__ import annotations
@@ -61,17 +62,20 @@ from .io.fusions import read_fusions
 from .io.maf import NON_CODING_CLASSES, MafColumns, parse_maf_change, read_maf
 from .io.vcf import read_vcf
 from .models import Frozen, Recommendation, Report, Variant
+from .oncogenicity import classify
 from .variants import parse_variant
 
 __all__ = [
     "ANNOTATION_COLUMNS",
     "LEVEL_COLUMNS",
+    "ONCOGENICITY_COLUMNS",
     "AnnotateSummary",
     "Annotator",
     "Funnel",
     "Patient",
     "annotate",
     "load_clinical",
+    "oncogenicity_columns",
     "oncokb_columns",
     "read_variant_files",
     "screen",
@@ -86,7 +90,15 @@ LEVEL_COLUMNS: tuple[str, ...] = (
     "LEVEL_R1",
     "LEVEL_R2",
 )
+ONCOGENICITY_COLUMNS: tuple[str, ...] = (
+    "MUTATION_EFFECT",
+    "MUTATION_EFFECT_CITATIONS",
+    "ONCOGENIC",
+)
+"""Per-variant columns from :func:`actionable.oncogenicity.classify`, where the OncoKB
+annotator writes them (before the levels); filled for the rows the annotator parses."""
 ANNOTATION_COLUMNS: tuple[str, ...] = (
+    *ONCOGENICITY_COLUMNS,
     "HIGHEST_LEVEL",
     "HIGHEST_SENSITIVE_LEVEL",
     "HIGHEST_RESISTANCE_LEVEL",
@@ -99,6 +111,7 @@ ANNOTATION_COLUMNS: tuple[str, ...] = (
 _HIGHEST_ORDER = ("R1", "1", "2", "3A", "3B", "4", "R2")
 _SENSITIVE = ("1", "2", "3A", "3B", "4")
 _EMPTY = ("",) * len(ANNOTATION_COLUMNS)
+_HIGHEST = ANNOTATION_COLUMNS.index("HIGHEST_LEVEL")
 _MEMO_SIZE = 65536
 
 
@@ -106,8 +119,38 @@ def _clean(text: str) -> str:
     return " ".join(text.replace("|", "/").split())
 
 
-def oncokb_columns(recommendations: Iterable[Recommendation], error: str = "") -> tuple[str, ...]:
-    """The annotation columns (:data:`ANNOTATION_COLUMNS` order) for one alteration.
+def oncogenicity_columns(variant: Variant | None) -> tuple[str, ...]:
+    """``MUTATION_EFFECT``, ``MUTATION_EFFECT_CITATIONS`` (``PMID:n`` or CIViC ids, ``;``
+    -joined) and ``ONCOGENIC`` for one variant (empty without one).
+
+    >>> import actionable
+    >>> oncogenicity_columns(actionable.parse_variant("TP53 R175H"))[::2]
+    ('Loss-of-function', 'Oncogenic')
+    """
+    if variant is None:
+        return ("", "", "")
+    call = classify(variant)
+    cites = (
+        part
+        for c in call.citations
+        for part in (
+            f"PMID:{c.pmid}" if c.pmid else "",
+            c.civic or "",
+            "" if c.pmid or c.civic else (c.fda or c.guideline or c.doi or c.url or ""),
+        )
+    )
+    return (
+        call.mutation_effect,
+        ";".join(_clean(c) for c in dict.fromkeys(cites) if c),
+        call.oncogenicity,
+    )
+
+
+def oncokb_columns(
+    recommendations: Iterable[Recommendation], error: str = "", variant: Variant | None = None
+) -> tuple[str, ...]:
+    """The annotation columns (:data:`ANNOTATION_COLUMNS` order) for one alteration;
+    the oncogenicity columns are empty unless ``variant`` is given.
 
     Drugs of a recommendation are joined with ``+``, recommendations at the same level
     with ``,`` (OncoKB annotator convention); ``HIGHEST_*`` values read ``LEVEL_1``,
@@ -134,6 +177,7 @@ def oncokb_columns(recommendations: Iterable[Recommendation], error: str = "") -
     sensitive = [level for level in present if level in _SENSITIVE]
     resistant = [level for level in present if level not in _SENSITIVE]
     return (
+        *oncogenicity_columns(variant),
         f"LEVEL_{present[0]}" if present else "",
         f"LEVEL_{sensitive[0]}" if sensitive else "",
         f"LEVEL_{resistant[0]}" if resistant else "",
@@ -190,8 +234,8 @@ class Annotator:
     >>> a = Annotator({"P1": ClinicalRecord(source="c.tsv", line=2, sample="P1", tumor="MEL")})
     >>> a.has_rules("TTN"), a.has_rules("BRAF")
     (False, True)
-    >>> a.columns(actionable.parse_variant("BRAF V600E"), "P1")[0]
-    'LEVEL_1'
+    >>> a.columns(actionable.parse_variant("BRAF V600E"), "P1")[2:4]
+    ('Oncogenic', 'LEVEL_1')
     """
 
     def __init__(
@@ -307,7 +351,7 @@ class Annotator:
             facts=dict(facts) or None,
         )
         recs = [r for r in report.recommendations if variant in r.variants]
-        return oncokb_columns(recs)
+        return oncokb_columns(recs, variant=variant)
 
     def sample_state(self, sample: str | None) -> tuple[str | None, tuple[str, ...], str]:
         """(tumor code, prior therapies, note) for a sample, from the clinical table.
@@ -339,8 +383,8 @@ class Annotator:
         """The annotation columns for one variant of one sample (memoised).
 
         >>> import actionable
-        >>> Annotator().columns(actionable.parse_variant("TP53 R175H"), None)[0]
-        ''
+        >>> Annotator().columns(actionable.parse_variant("TP53 R175H"), None)[2:4]
+        ('Oncogenic', '')
         """
         tumor, prior, note = self.sample_state(sample)
         context: frozenset[Variant] = frozenset()
@@ -546,7 +590,7 @@ def _annotate_lines(
             cols = (*_EMPTY[:-1], _clean(f"line {number}: {error}"))
         else:
             cols = annotator.columns(variant, sample)
-            if cols[0]:
+            if cols[_HIGHEST]:
                 annotated += 1
         write(text + "\t" + "\t".join(cols) + "\n")
     counts.update(

@@ -38,6 +38,7 @@ from typing import Any
 
 from .errors import EngineLimitError
 from .models import Variant
+from .oncogenicity import counts_as_oncogenic_mutation
 
 __all__ = [
     "MAX_CONDITIONS_PER_FACT",
@@ -81,7 +82,7 @@ def condition_for(pattern: Any) -> Condition:
     >>> from actionable.rules import parse_pattern
     >>> condition_for(parse_pattern("V600E", "BRAF")[0])
     {'$and': [{'k': 'missense'}, {'c': 'V600E'}]}
-    >>> condition_for(parse_pattern("truncating mutations", "BRCA2")[0])["$and"][-1]
+    >>> condition_for(parse_pattern("truncating mutations", "BRCA2")[0])["$and"][-2]
     {'$neq': {'c': 'c.9976A>T'}}
     """
     condition = _base_condition(pattern)
@@ -109,6 +110,8 @@ def _base_condition(pattern: Any) -> Condition:
         return {"$and": tests}
     if kind == "any":
         return {"$ex": {"k": 1}}
+    if kind == "oncogenic":
+        return {"o": 1}
     if kind == "exact" or kind == "wildtype":
         return {"$and": [{"k": pattern.variant_kind}, {"c": pattern.alteration}]}
     if kind == "fusion":
@@ -138,7 +141,7 @@ def fact_for(variant: Variant) -> dict[str, Any]:
 
     >>> import actionable
     >>> fact_for(actionable.parse_variant("EGFR E746_A750del"))
-    {'k': 'inframe_deletion', 'c': 'E746_A750del', 'p': 746, 'e': 750}
+    {'k': 'inframe_deletion', 'c': 'E746_A750del', 'p': 746, 'e': 750, 'o': 1}
     """
     fact: dict[str, Any] = {"k": variant.kind, "c": variant.alteration}
     if variant.position is not None:
@@ -148,6 +151,8 @@ def fact_for(variant: Variant) -> dict[str, Any]:
         fact["x"] = variant.exon
     if variant.biomarker is not None:
         fact["b"] = variant.biomarker
+    if counts_as_oncogenic_mutation(variant):
+        fact["o"] = 1  # what `oncogenic mutations` matches (oncogenicity.classify)
     return fact
 
 

@@ -17,6 +17,7 @@ from ._resources import knowledgebase_dir
 from .engine import Engine
 from .errors import ActionableError, ArgumentError, ArgumentTypeError, VariantParseError
 from .models import PatientFacts, Report, TumorType, Variant
+from .oncogenicity import classify
 from .resolve import LEVELS_ALL, Options, RuleIndex, build_index, resolve
 from .rules import DEFAULT_SOURCES, source_names
 from .variants import parse_report_line, parse_variants
@@ -173,6 +174,7 @@ def evaluate(
         contraindicated=tuple(contraindicated),
         kb_version=version,
         kb_date=date,
+        oncogenicity=tuple(classify(v) for v in parsed),
     )
 
 

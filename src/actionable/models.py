@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 __all__ = [
     "VARIANT_KINDS",
     "Citation",
+    "Classification",
     "Frozen",
     "MatchDetail",
     "Origin",
@@ -422,6 +423,49 @@ class Unmatched(Frozen):
     reason: str
 
 
+Oncogenicity = Literal["Oncogenic", "Likely Oncogenic", "Likely Neutral", "Inconclusive", "Unknown"]
+MutationEffect = Literal[
+    "Gain-of-function",
+    "Likely Gain-of-function",
+    "Loss-of-function",
+    "Likely Loss-of-function",
+    "Switch-of-function",
+    "Neutral",
+    "Likely Neutral",
+    "Unknown",
+]
+
+
+class Classification(Frozen):
+    """What a variant does: its oncogenicity and mutation effect (OncoKB vocabulary), the
+    one sentence that decided them, their citations and the hotspot flags. Made by
+    :func:`actionable.oncogenicity.classify`; ``Unknown`` is a variant of unknown
+    significance, never a guess.
+
+    >>> Classification(oncogenicity="Unknown", mutation_effect="Unknown",
+    ...                reason="no evidence", source="none").is_oncogenic
+    False
+    """
+
+    oncogenicity: Oncogenicity
+    mutation_effect: MutationEffect
+    reason: str
+    source: str
+    """Which knowledge decided it: ``curated-rule``, ``pathogenic-missense``, ``benign-list``,
+    ``civic``, ``hotspot``, ``gene-role`` (curated hotspot entries and truncations),
+    ``fusion-driver``, ``copy-number`` or ``none``."""
+    citations: tuple[Citation, ...] = ()
+    is_hotspot: bool = False
+    """At a recurrent residue or indel region of Cancer Hotspots v2."""
+    is_3d_hotspot: bool = False
+    """At a residue of a 3D Hotspots cluster."""
+
+    @property
+    def is_oncogenic(self) -> bool:
+        """Oncogenic or Likely Oncogenic: what the rule entry ``oncogenic mutations`` means."""
+        return self.oncogenicity in ("Oncogenic", "Likely Oncogenic")
+
+
 class Report(Frozen):
     """The result of :func:`actionable.evaluate`: recommendations best first, the
     variants without one and why, warnings, and the knowledge-base version.
@@ -444,6 +488,8 @@ class Report(Frozen):
     resistance to one of their drugs; each rationale names both rules."""
     kb_version: str
     kb_date: str
+    oncogenicity: tuple[Classification, ...] = ()
+    """Per variant (same order as ``variants``): oncogenicity and mutation effect."""
 
     def actionable(self, threshold: str = "2") -> bool:
         """Whether any sensitivity recommendation is at ``threshold`` or better

@@ -36,6 +36,7 @@ from .models import (
     Variant,
     trusted,
 )
+from .oncogenicity import classify
 from .oncogenicity import describe as describe_variant
 from .rules import Pattern, Rule, drug_classes, gene_role
 
@@ -115,8 +116,15 @@ def _offered(c: Candidate) -> frozenset[str]:
     return c.drug_key
 
 
+def _pattern_text(variant: Variant, pattern: Pattern) -> str:
+    # `oncogenic mutations` is one pattern decided by the classifier: quote its reason.
+    if pattern.kind == "oncogenic":
+        return f"oncogenic mutations ({classify(variant).reason})"
+    return pattern.text
+
+
 def _describe_pattern(variant: Variant, rule: Rule, pattern: Pattern) -> str:
-    what = pattern.text if pattern.granularity != "exact" else str(pattern.text)
+    what = _pattern_text(variant, pattern)
     return f"{variant} matches rule {rule.id} ({pattern.granularity}: {what})"
 
 
@@ -920,7 +928,7 @@ def _merge(
                         MatchDetail,
                         dict(
                             granularity=best.pattern.granularity,
-                            pattern=best.pattern.text,
+                            pattern=_pattern_text(variant, best.pattern),
                             tumor_path=tumor_path,
                             included_by=included_by,
                             tumor_specific=_specific(rule),

@@ -139,6 +139,7 @@ def rule_schema() -> dict[str, Any]:
 # --------------------------------------------------------------------------- patterns
 PatternKind = Literal[
     "exact",
+    "oncogenic",
     "codon",
     "codons",
     "exon",
@@ -463,8 +464,15 @@ def _exact(variant: Variant, ctx: _Ctx) -> Pattern:
 
 # --------------------------------------------------------------------------- gene roles
 def _without_benign(pattern: Pattern) -> Pattern:
-    """A class, range, exon or gene pattern never matches a known benign variant."""
-    if pattern.gene is None or pattern.kind in ("exact", "wildtype", "fusion", "biomarker"):
+    """A class, range, exon or gene pattern never matches a known benign variant
+    (``oncogenic mutations`` gets it from the classifier)."""
+    if pattern.gene is None or pattern.kind in (
+        "exact",
+        "wildtype",
+        "fusion",
+        "biomarker",
+        "oncogenic",
+    ):
         return pattern
     benign = oncogenicity.benign_alterations(pattern.gene)
     if not benign or pattern.not_alterations == benign:
@@ -473,6 +481,8 @@ def _without_benign(pattern: Pattern) -> Pattern:
 
 
 def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
+    # One pattern, decided per variant by oncogenicity.classify (the engine fact carries
+    # its verdict), so rules, the report and the annotated table read one classifier.
     role = gene_role(gene)
     if role is None:
         raise _fail(
@@ -480,56 +490,7 @@ def _oncogenic(gene: str, ctx: _Ctx) -> tuple[Pattern, ...]:
             f"'oncogenic mutations' needs {gene} in knowledgebase/gene_roles.yaml "
             "(its role, and its hotspots if it is an oncogene)",
         )
-    patterns: list[Pattern] = []
-    if role.role in ("tumor_suppressor", "both"):
-        # Loss of function: truncating changes (short of the gene's cut-off, if any),
-        # homozygous deletion, and the curated pathogenic missense variants.
-        patterns.append(
-            Pattern(
-                text="oncogenic mutations",
-                gene=gene,
-                kind="class",
-                granularity="class",
-                kinds=tuple(sorted(_TRUNCATING_KINDS | {"deletion", "oncogenic_mutation"})),
-                before=role.neutral_truncations_from,
-            )
-        )
-        for entry in oncogenicity.pathogenic_missense(gene):
-            for p in parse_pattern(entry.variant, gene, ctx=ctx):
-                patterns.append(
-                    p.model_copy(
-                        update={
-                            "text": f"oncogenic mutations (pathogenic missense {p.text})",
-                            "granularity": "class",
-                        }
-                    )
-                )
-    for hotspot in role.hotspots:
-        for p in parse_pattern(hotspot, gene, ctx=ctx):
-            patterns.append(
-                p.model_copy(
-                    update={"text": f"oncogenic mutations ({p.text})", "granularity": "class"}
-                )
-            )
-    if not patterns:
-        raise _fail(
-            ctx,
-            f"{gene} is an oncogene with no hotspots in knowledgebase/gene_roles.yaml;"
-            " list them or name the alterations",
-        )
-    if role.role == "oncogene":
-        # A report line that says only "<gene> oncogenic mutation" (no change named) meets
-        # the class entry, and nothing finer.
-        patterns.append(
-            Pattern(
-                text="oncogenic mutations",
-                gene=gene,
-                kind="class",
-                granularity="class",
-                kinds=("oncogenic_mutation",),
-            )
-        )
-    return tuple(patterns)
+    return (Pattern(text="oncogenic mutations", gene=gene, kind="oncogenic", granularity="class"),)
 
 
 # --------------------------------------------------------------------------- rules
@@ -1124,4 +1085,45 @@ def summarize(rules: Sequence[Rule]) -> Mapping[str, Any]:
         "by_level": {lv: by_level[lv] for lv in LEVELS if by_level[lv]},
         "by_gene": dict(sorted(by_gene.items(), key=lambda kv: (-kv[1], kv[0]))),
         "by_tumor": dict(sorted(by_tumor.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "oncogenicity_sources": oncogenicity.source_counts(),
+        "oncogenic_mutations_rules": sum(
+            any(p.kind == "oncogenic" for p in r.patterns) for r in rules
+        ),
     }
+
+
+def curated_variant_calls(rules: Iterable[Rule]) -> list[dict[str, Any]]:
+    """The variants curated level 1-2 sensitivity rules name exactly, each with the first
+    such rule and its citations: what ``knowledgebase/curated_oncogenic.yaml`` holds
+    (written by ``scripts/build_oncogenicity.py``; a test checks it is current).
+
+    >>> from actionable.rules import curated_variant_calls, load_rules
+    >>> calls = curated_variant_calls(load_rules(sources=["curated"]))
+    >>> any(c["gene"] == "BRAF" and c["variant"] == "V600E" for c in calls)
+    True
+    """
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    ordered = sorted(rules, key=lambda r: (str(r.level), r.id))
+    for rule in ordered:
+        if rule.source != "curated" or str(rule.level) not in ("1", "2"):
+            continue
+        for pattern in rule.patterns:
+            if pattern.gene is None or pattern.granularity != "exact":
+                continue
+            if pattern.kind == "exact" and pattern.alteration:
+                alteration = pattern.alteration
+            elif pattern.kind == "fusion" and pattern.partners:
+                alteration = f"{'::'.join(pattern.partners)} fusion"
+            else:
+                continue
+            key = (pattern.gene, alteration)
+            if key in found:
+                continue
+            found[key] = {
+                "gene": pattern.gene,
+                "variant": alteration,
+                "rule": rule.id,
+                "level": str(rule.level),
+                "citations": [c.model_dump(exclude_none=True) for c in rule.evidence[:2]],
+            }
+    return [found[k] for k in sorted(found)]

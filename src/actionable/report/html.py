@@ -13,7 +13,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..models import Citation, Recommendation, Report
+from ..models import Citation, Classification, Recommendation, Report
 from . import LEVEL_COLOURS, _unpack, citation_link
 
 if TYPE_CHECKING:
@@ -123,15 +123,16 @@ def render_html(item: Patient | Report, *, kb: tuple[str, str] | None = None) ->
     else:
         parts.append(
             "<h2>Variants</h2><table><tr><th>Alteration</th><th>Kind</th>"
-            "<th>Origin</th><th>As reported</th></tr>"
+            "<th>Origin</th><th>As reported</th><th>Oncogenicity</th></tr>"
         )
+        calls = (*report.oncogenicity, *([None] * len(report.variants)))
         parts.extend(
             f"<tr><td>{escape(str(v))}</td><td>{escape(v.kind)}</td>"
-            f"<td>{escape(v.origin)}</td><td>{escape(v.text)}</td></tr>"
-            for v in report.variants
+            f"<td>{escape(v.origin)}</td><td>{escape(v.text)}</td><td>{_oncogenicity(c)}</td></tr>"
+            for v, c in zip(report.variants, calls, strict=False)
         )
         if not report.variants:
-            parts.append('<tr><td colspan="4">none reported</td></tr>')
+            parts.append('<tr><td colspan="5">none reported</td></tr>')
         parts.append("</table>")
         parts.append(f"<h2>Recommendations ({len(report.recommendations)})</h2>")
         if report.recommendations:
@@ -209,3 +210,26 @@ def render_index_html(funnel: Funnel) -> str:
         + f"<footer>Knowledge base {escape(funnel.kb_version)} ({escape(funnel.kb_date)})."
         "</footer></body></html>"
     )
+
+
+def _oncogenicity(call: Classification | None) -> str:
+    """A badge with the call, the mutation effect and the hotspot flags; the reason on hover."""
+    if call is None:
+        return ""
+    flags = [
+        f for f, on in (("hotspot", call.is_hotspot), ("3D hotspot", call.is_3d_hotspot)) if on
+    ]
+    extra = f" &middot; {escape(', '.join(flags))}" if flags else ""
+    colour = _ONCOGENICITY_COLOURS.get(call.oncogenicity, "#6b7280")
+    return (
+        f'<span class="badge" style="background:{colour}" title="{escape(call.reason)}">'
+        f"{escape(call.oncogenicity)}</span> {escape(call.mutation_effect)}{extra}"
+    )
+
+
+_ONCOGENICITY_COLOURS = {
+    "Oncogenic": "#b91c1c",
+    "Likely Oncogenic": "#dc2626",
+    "Likely Neutral": "#15803d",
+    "Inconclusive": "#a16207",
+}

@@ -67,7 +67,12 @@ def render_markdown(item: Patient | Report, *, kb: tuple[str, str] | None = None
         lines.append("No evaluation: the patient was not sequenced.")
     else:
         lines += ["## Variants", ""]
-        lines += [f"- {_md(str(v))} ({_md(v.kind)})" for v in report.variants] or ["- none"]
+        calls = (*report.oncogenicity, *([None] * len(report.variants)))
+        lines += [
+            f"- {_md(str(v))} ({_md(v.kind)})"
+            + (f": {_md(c.oncogenicity)}, {_md(c.mutation_effect)} ({_md(c.reason)})" if c else "")
+            for v, c in zip(report.variants, calls, strict=False)
+        ] or ["- none"]
         lines += ["", f"## Recommendations ({len(report.recommendations)})", ""]
         lines += _recommendations(report.recommendations)
         if not report.recommendations:
