@@ -81,7 +81,8 @@ def test_failed_annotate_keeps_the_previous_output(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.tsv")] == []
 
 
-def test_killed_annotate_keeps_the_previous_output(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_killed_annotate_keeps_the_previous_output(tmp_path: Path, jobs: int) -> None:
     maf = tmp_path / "big.maf"
     rows = "".join(
         f"{gene}\tP{i % 50}\t{change}\n"
@@ -94,7 +95,7 @@ def test_killed_annotate_keeps_the_previous_output(tmp_path: Path) -> None:
     out = tmp_path / "out.tsv"
     out.write_text("previous result\n", encoding="utf-8")
     process = subprocess.Popen(
-        [sys.executable, "-m", "actionable", "annotate", str(maf), "-o", str(out)],
+        [sys.executable, "-m", "actionable", "annotate", str(maf), "-o", str(out), "-j", str(jobs)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -102,7 +103,9 @@ def test_killed_annotate_keeps_the_previous_output(tmp_path: Path) -> None:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
             parts = [p for p in tmp_path.iterdir() if p.name.startswith(".out.tsv.")]
-            if parts and parts[0].stat().st_size > 0:
+            # One process writes rows as it goes; workers write their parts first.
+            if parts and (parts[0].stat().st_size > 0 or jobs > 1):
+                time.sleep(0.3 if jobs > 1 else 0)
                 break
             time.sleep(0.005)
         assert process.poll() is None, "the run ended before it could be killed"
