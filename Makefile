@@ -13,7 +13,7 @@ WHEELS := $(COMPAT)/dist
 ENGINE := $(VENV)/.engine
 FIND := --find-links $(WHEELS)
 
-.PHONY: demo test docs lint typecheck check bench clean data
+.PHONY: demo test docs lint typecheck check bench clean data fuzz
 
 $(BIN)/python:
 	$(PYTHON) packaging/check_system.py
@@ -50,6 +50,10 @@ test: $(STAMP)
 # The documentation site (mkdocs.yml) into build/site/; any warning fails the build.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# The fuzz suite with many more examples than `make test` runs (tens of minutes).
+fuzz: $(STAMP)
+	ACTIONABLE_FUZZ_EXAMPLES=1500 $(BIN)/python -m pytest tests/fuzz
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks examples packaging

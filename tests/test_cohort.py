@@ -213,5 +213,6 @@ def test_annotate_gzip_input_falls_back_to_one_process(tmp_path: Path, engine: E
     clinical = FIXTURES / "clinical.tsv"
     annotate(FIXTURES / "cohort.maf", plain, clinical=clinical, rules=engine)
     summary = annotate(packed, zipped, clinical=clinical, rules=engine, jobs=2)
-    assert summary.warnings == ("--jobs needs an uncompressed MAF file; annotated in one process",)
+    assert summary.warnings[0] == "--jobs needs an uncompressed MAF file; annotated in one process"
+    assert "not in the clinical table (PX)" in summary.warnings[1]
     assert zipped.read_text() == plain.read_text()

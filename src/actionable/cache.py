@@ -25,8 +25,9 @@ __all__ = ["cache_dir", "clear", "load_compiled"]
 
 _lock = threading.Lock()
 _memory: dict[tuple[str, tuple[str, ...] | None, str], tuple[Any, Any]] = {}
-_FORMAT = 4  # 2: Rule conditions and propagation; 3: Pattern.before and not_alterations;
-# 4: `oncogenic mutations` is one pattern decided by oncogenicity.classify
+_FORMAT = 5  # 2: Rule conditions and propagation; 3: Pattern.before and not_alterations;
+# 4: `oncogenic mutations` is one pattern decided by oncogenicity.classify;
+# 5: buckets capped by conditions a fact can match, $or weighed by its alternatives
 
 
 def cache_dir() -> Path:
@@ -85,10 +86,10 @@ def load_compiled(
     name = hashlib.sha256(repr(key).encode()).hexdigest()[:24] + ".pickle"
     path = cache_dir() / "compiled" / name
     value: tuple[Any, Any] | None = None
-    if use_disk and path.is_file():
+    if use_disk and path.is_file() and _trusted(path):
         try:
             with path.open("rb") as handle:
-                value = pickle.load(handle)
+                value = _checked(pickle.load(handle))
         except Exception:  # a corrupt or stale cache is rebuilt, never fatal
             value = None
     if value is None:
@@ -101,6 +102,37 @@ def load_compiled(
     return value
 
 
+def _trusted(path: Path) -> bool:
+    """Unpickling runs code, so only a file (and folder) that this user owns and that
+    nobody else can write is read; anything else is ignored and rebuilt."""
+    if not hasattr(os, "getuid"):  # no POSIX owners (Windows): the user profile is private
+        return True
+    try:
+        for item in (path, path.parent):
+            info = item.lstat()
+            if info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return False
+        return not path.is_symlink()
+    except OSError:
+        return False
+
+
+def _checked(value: object) -> tuple[Any, Any] | None:
+    """The cached pair when it has the shape this version writes, else ``None``."""
+    from .engine import CompiledPatterns
+    from .rules import Rule
+
+    if not (isinstance(value, tuple) and len(value) == 2):
+        return None
+    rules, compiled = value
+    if not isinstance(rules, (list, tuple)) or not all(isinstance(r, Rule) for r in rules):
+        return None
+    if not isinstance(compiled, CompiledPatterns):
+        return None
+    return rules, compiled
+
+
 def _store(path: Path, value: tuple[Any, Any]) -> None:
     with contextlib.suppress(OSError):  # a read-only home must not stop evaluation
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         atomic_write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

@@ -170,9 +170,29 @@ def _cohort_inputs(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
+def _input_paths(args: argparse.Namespace) -> list[Path]:
+    found = [args.clinical, *(args.maf or ()), *(args.vcf or ()), *(args.cna or ())]
+    return [Path(p) for p in (*found, *(args.fusions or ()))]
+
+
+def _refuse_report_inputs(args: argparse.Namespace) -> None:
+    """A report folder must not hold an input that a report page would replace."""
+    for folder, suffix in ((args.html, ".html"), (args.markdown, ".md")):
+        if folder is None:
+            continue
+        for path in _input_paths(args):
+            if path.suffix.lower() == suffix and path.resolve().parent == folder.resolve():
+                raise ValueError(
+                    f"input {path} is inside the report folder {folder} and could be "
+                    "replaced by a report page. Choose another report folder."
+                )
+
+
 def _screen(args: argparse.Namespace) -> int:
+    from ._files import refuse_overwrite
     from .cohort import screen
 
+    refuse_overwrite(args.plot or (), _input_paths(args))
     funnel = screen(args.clinical, **_cohort_inputs(args))  # type: ignore[arg-type]
     for error in funnel.errors:
         print(f"actionable: warning: {error}", file=sys.stderr)
@@ -196,6 +216,7 @@ def _report(args: argparse.Namespace) -> int:
 
     if not args.html and not args.markdown:
         raise ValueError("give --html DIR and/or --markdown DIR")
+    _refuse_report_inputs(args)
     funnel = screen(args.clinical, **_cohort_inputs(args))  # type: ignore[arg-type]
     for error in funnel.errors:
         print(f"actionable: warning: {error}", file=sys.stderr)

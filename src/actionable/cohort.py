@@ -49,11 +49,13 @@ from typing import IO, Any
 from pydantic import Field
 
 from . import drugs
+from ._files import atomic_output, refuse_overwrite
 from .engine import Engine, partitions_for_variant
 from .errors import VariantParseError
 from .evaluate import default_engine, evaluate
 from .genes import _lookup as _lookup_gene
-from .io import ClinicalRecord, Record, open_text
+from .io import _FALLBACK as _TEXT_FALLBACK
+from .io import ClinicalRecord, Record, damage_of, open_text
 from .io.clinical import read_clinical
 from .io.cna import read_cna
 from .io.fusions import read_fusions
@@ -457,11 +459,12 @@ def _maf_header(handle: IO[str]) -> tuple[list[str], list[str], int]:
             continue
         if not line.strip():
             continue
-        return comments, line.rstrip("\r\n").split("\t"), number
+        return comments, line.rstrip("\r\n").removeprefix("\ufeff").split("\t"), number
     return comments, [], number
 
 
 _MISSING = object()
+_MISSING_SAMPLE = "missing sample\t"
 
 
 def _collect_maf_context(
@@ -528,6 +531,7 @@ def _annotate_lines(
     known = annotator.symbol_cache
     rule_symbol = annotator.rule_symbol
     write = out.write
+    clinical = annotator.clinical
     tabs = width - 1
     rows = with_rules = annotated = skipped = errors = 0
     number = first_line - 1
@@ -545,6 +549,13 @@ def _annotate_lines(
             missing = tabs - text.count("\t")
             if missing > 0:
                 text += "\t" * missing
+            elif missing < 0:
+                errors += 1
+                cells = text.split("\t")
+                extra = _clean(" ".join(cells[width:]))[:200]
+                note = f"line {number}: {-missing} cells more than the header ({extra})"
+                write("\t".join(cells[:width]) + "\t" + "\t".join((*_EMPTY[:-1], note)) + "\n")
+                continue
             write(text + empty_tail)
             if progress is not None and not rows % 100_000:
                 progress.update(rows)
@@ -555,11 +566,21 @@ def _annotate_lines(
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))
             text = "\t".join(cells)
+        elif len(cells) > width:
+            # Cells past the header would push the annotation columns under the wrong
+            # names: the row is written aligned and flagged, its extra cells named.
+            errors += 1
+            extra = _clean(" ".join(cells[width:]))[:200]
+            note = f"line {number}: {len(cells) - width} cells more than the header ({extra})"
+            write("\t".join(cells[:width]) + "\t" + "\t".join((*_EMPTY[:-1], note)) + "\n")
+            continue
         if ci is not None and cells[ci] in NON_CODING_CLASSES:
             skipped += 1
             write(text + empty_tail)
             continue
         sample = cells[si] if si is not None else None
+        if clinical and sample not in clinical:
+            counts[_MISSING_SAMPLE + str(sample)] = 1
         try:
             variant = parse_maf_change(
                 symbol, cells[hi] if hi is not None else "", cells[fi] if fi is not None else ""
@@ -602,7 +623,7 @@ def _read_range(path: Path, begin: int, end: int) -> Iterator[str]:
             raw = handle.readline()
             if not raw:
                 break
-            yield raw.decode("utf-8")
+            yield raw.decode("utf-8", errors=_TEXT_FALLBACK)
 
 
 def _count_lines(path: Path, begin: int, end: int) -> int:
@@ -694,6 +715,12 @@ def annotate(
     (2, 1, 1)
     """
     started = time.perf_counter()
+    # Before anything is read: an output that is an input would be destroyed.
+    kinds = ("cna", "fusions")
+    targets = [Path(out), *(Path(out).with_name(Path(out).name + f".{k}.tsv") for k in kinds)]
+    refuse_overwrite(
+        targets, [maf, *cna, *fusions, None if isinstance(clinical, Mapping) else clinical]
+    )
     clinical_map = clinical if isinstance(clinical, Mapping) else load_clinical(clinical)
     annotator = Annotator(clinical_map, rules=rules, sources=sources)
     warnings: list[str] = []
@@ -729,8 +756,7 @@ def annotate(
                 "MAF read from a pipe: patient context for requires/excludes comes from the "
                 "CNA, fusion and clinical inputs only"
             )
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(out_path, "w", encoding="utf-8", newline="") as sink:
+        with atomic_output(out_path) as sink:
             for comment in comments:
                 sink.write(comment + "\n")
             sink.write("\t".join([*header, *ANNOTATION_COLUMNS]) + "\n")
@@ -758,7 +784,20 @@ def annotate(
                 counts = _annotate_lines(
                     annotator, handle, columns, len(header), header_line + 1, sink, bar
                 )
+        damage = damage_of(handle)
+        if damage is not None:
+            counts["errors"] += 1
+            warnings.append(f"{damage}; the rows before the damage were annotated")
     bar.done(counts["rows"])
+    missing = sorted(
+        k.removeprefix(_MISSING_SAMPLE) for k in counts if k.startswith(_MISSING_SAMPLE)
+    )
+    if missing:
+        shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+        warnings.append(
+            f"{len(missing)} samples with rows in genes with rules are not in the clinical "
+            f"table ({shown}): their rows were annotated with tumor-agnostic rules only"
+        )
     outputs = [str(out_path)]
     for kind in ("cna", "fusions"):
         records = [r for k, r in extra if k == kind]
@@ -841,7 +880,7 @@ def _annotate_parallel(
 
 def _write_records(annotator: Annotator, records: Sequence[Record], target: Path) -> None:
     header = ["SAMPLE_ID", "SOURCE", "LINE", "ALTERATION", "VARIANT", *ANNOTATION_COLUMNS]
-    with open(target, "w", encoding="utf-8", newline="") as out:
+    with atomic_output(target) as out:
         out.write("\t".join(header) + "\n")
         for r in records:
             if r.variant is not None:

@@ -237,23 +237,34 @@ def _tests(condition: Condition) -> list[str]:
     return [json.dumps(p, sort_keys=True) for p in parts]
 
 
+def _weight(test: str) -> int:
+    """How many tests one node test becomes in the network: an ``$or`` is expanded into
+    its alternatives (512 codons in one rule are 512 tests under one node)."""
+    if not test.startswith('{"$or"'):
+        return 1
+    return max(1, sum(_weight(json.dumps(c, sort_keys=True)) for c in json.loads(test)["$or"]))
+
+
 class _FanoutTrie:
-    """Counts distinct tests under each node, as durable_rules' network shares them."""
+    """Counts distinct tests under each node, as durable_rules' network shares them
+    (an ``$or`` counting as its alternatives)."""
 
     def __init__(self) -> None:
-        self.children: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        self.children: dict[tuple[str, ...], dict[str, int]] = defaultdict(dict)
+        self.broad = 0
 
     def fanout_if_added(self, tests: Sequence[str]) -> int:
         worst = 0
         for depth, test in enumerate(tests):
             node = tuple(tests[:depth])
-            have = self.children.get(node, set())
-            worst = max(worst, len(have) + (test not in have))
+            have = self.children.get(node, {})
+            total = sum(have.values()) + (0 if test in have else _weight(test))
+            worst = max(worst, total)
         return worst
 
     def add(self, tests: Sequence[str]) -> None:
         for depth, test in enumerate(tests):
-            self.children[tuple(tests[:depth])].add(test)
+            self.children[tuple(tests[:depth])][test] = _weight(test)
 
 
 def _witness_facts(condition: Condition) -> list[dict[str, Any]]:
@@ -339,16 +350,23 @@ def compile_patterns(patterns: Sequence[Any], *, prefix: str | None = None) -> C
         tries: list[_FanoutTrie] = []
         for key in sorted(keys):
             tests = _tests(conditions[key])
+            # A fact matches at most one exact condition (identical ones are merged), so
+            # capping the other conditions per ruleset keeps every post under the
+            # engine's limit of conditions matched at once, however rules overlap.
+            broad = not _is_exact(conditions[key])
             for bucket, trie in zip(buckets, tries, strict=True):
                 if (
                     len(bucket) < MAX_RULES_PER_RULESET
+                    and (not broad or trie.broad < MAX_CONDITIONS_PER_FACT - 1)
                     and trie.fanout_if_added(tests) <= MAX_FANOUT
                 ):
                     bucket.append(key)
                     trie.add(tests)
+                    trie.broad += broad
                     break
             else:
                 trie = _FanoutTrie()
+                trie.broad = int(broad)
                 if trie.fanout_if_added(tests) > MAX_FANOUT:  # an $or wider than a node allows
                     raise EngineLimitError(
                         f"one condition of partition {partition} has more than {MAX_FANOUT} "

@@ -12,8 +12,11 @@ from pathlib import Path
 
 __all__ = [
     "ActionableError",
+    "ArgumentError",
+    "ArgumentTypeError",
     "EngineLimitError",
     "FactError",
+    "InputFileError",
     "MissingExtraError",
     "RuleFileError",
     "SourceError",
@@ -149,6 +152,20 @@ class EngineLimitError(ActionableError):
             shown = ", ".join(self.rule_ids[:10]) + (" ..." if len(self.rule_ids) > 10 else "")
             message += f" (rules: {shown})"
         super().__init__(message)
+
+
+class InputFileError(ActionableError, ValueError):
+    """An input file cannot be read whole (damaged compressed data, wrong format)."""
+
+
+class ArgumentError(ActionableError, ValueError):
+    """A public function got an argument value it cannot use; the message names the
+    argument and the fix."""
+
+
+class ArgumentTypeError(ActionableError, TypeError):
+    """A public function got an argument of the wrong type; the message names the
+    argument and what to pass instead."""
 
 
 class SourceError(ActionableError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
@@ -14,11 +15,11 @@ from . import drugs, tumors
 from . import facts as patient_facts
 from ._resources import knowledgebase_dir
 from .engine import Engine
-from .errors import VariantParseError
+from .errors import ActionableError, ArgumentError, ArgumentTypeError, VariantParseError
 from .models import PatientFacts, Report, TumorType, Variant
 from .oncogenicity import classify
 from .resolve import LEVELS_ALL, Options, RuleIndex, build_index, resolve
-from .rules import DEFAULT_SOURCES
+from .rules import DEFAULT_SOURCES, source_names
 from .variants import parse_report_line, parse_variants
 
 __all__ = ["default_engine", "evaluate", "kb_version"]
@@ -102,10 +103,9 @@ def evaluate(
     >>> best.therapy.name, best.level, best.match.tumor_path
     ('dabrafenib + trametinib', '1', ('HGNEC', 'GINET', 'BOWEL', 'TISSUE'))
     """
-    if isinstance(variants, str | Variant):
-        variants = [variants]
-    if errors not in ("raise", "warn"):
-        raise ValueError(f"errors={errors!r}: use 'raise' or 'warn'")
+    variants, sources, thresholds, prior_therapies = _checked_arguments(
+        variants, tumor, rules, sources, thresholds, max_level, prior_therapies, errors
+    )
     unreadable: list[str] = []
     if errors == "raise":
         parsed = tuple(parse_variants(variants))
@@ -131,21 +131,32 @@ def evaluate(
         ]
     )
     parsed = tuple(v for v in parsed if not patient_facts.is_fact_only(v))
-    if max_level is not None and max_level not in LEVELS_ALL:
-        raise ValueError(
-            f"max_level {max_level!r} is not a level; use one of " + ", ".join(LEVELS_ALL)
+    # The same alteration given twice (or in two notations) is one alteration: evaluated
+    # once, so repeated lines neither multiply recommendations nor slow the call down.
+    unique = tuple(dict.fromkeys(parsed))
+    if len(unique) < len(parsed):
+        unreadable.append(
+            f"{len(parsed) - len(unique)} repeated alterations (the same change given again, "
+            "possibly in another notation) were evaluated once"
         )
+        parsed = unique
     if isinstance(rules, Engine):
         engine = rules
     elif rules is None:
         engine = default_engine(sources)
     else:
         engine = Engine.load(rules, sources)
+    try:
+        # Prior therapies given either way (argument or facts) count alike.
+        prior = drugs.parse_therapies([*prior_therapies, *patient.prior_therapies])
+    except ActionableError:
+        raise
+    except ValueError as error:
+        raise ArgumentError(f"prior_therapies: {error}") from None
     options = Options(
         thresholds=dict(thresholds or {}),
         max_level=max_level,
-        # Prior therapies given either way (argument or facts) count alike.
-        prior_therapies=drugs.parse_therapies([*prior_therapies, *patient.prior_therapies]),
+        prior_therapies=prior,
         facts=patient,
     )
     hits = engine.match_indices(parsed)
@@ -165,3 +176,93 @@ def evaluate(
         kb_date=date,
         oncogenicity=tuple(classify(v) for v in parsed),
     )
+
+
+def _checked_arguments(
+    variants: object,
+    tumor: object,
+    rules: object,
+    sources: object,
+    thresholds: object,
+    max_level: object,
+    prior_therapies: object,
+    errors: object,
+) -> tuple[list[str | Variant], tuple[str, ...] | None, dict[str, float], list[str]]:
+    """Wrong types and values stop here, with the argument named, instead of failing
+    somewhere inside with a bare ``TypeError``."""
+    if isinstance(variants, str | Variant):
+        variants = [variants]
+    if (
+        variants is None
+        or isinstance(variants, bytes | Mapping)
+        or not isinstance(variants, Iterable)
+    ):
+        raise ArgumentTypeError(
+            f"variants={variants!r:.60}: give a report line such as 'BRAF V600E' or a list of them."
+        )
+    items = list(variants)
+    for item in items:
+        if not isinstance(item, str | Variant):
+            raise ArgumentTypeError(
+                f"variants: {item!r:.60} is a {type(item).__name__}. Give report lines (str) "
+                "or Variant objects."
+            )
+    if tumor is not None and not isinstance(tumor, str | TumorType):
+        raise ArgumentTypeError(
+            f"tumor={tumor!r:.60}: give an OncoTree code or tumor text such as 'LUAD', a "
+            "TumorType, or None."
+        )
+    if rules is not None and not isinstance(rules, str | Path | Engine):
+        hint = (
+            " Decode a bytes path first: rules=path.decode()." if isinstance(rules, bytes) else ""
+        )
+        raise ArgumentTypeError(
+            f"rules={rules!r:.60}: give a folder of rule files (str or Path), an Engine, or "
+            f"None for the bundled rules.{hint}"
+        )
+    names = source_names(sources)  # type: ignore[arg-type]
+    if thresholds is None:
+        thresholds = {}
+    if not isinstance(thresholds, Mapping):
+        raise ArgumentTypeError(
+            f"thresholds={thresholds!r:.60}: give a mapping such as {{'TMB': 16}}."
+        )
+    cutoffs: dict[str, float] = {}
+    for name, value in thresholds.items():
+        if (
+            not isinstance(name, str)
+            or isinstance(value, bool)
+            or not isinstance(value, int | float)
+        ):
+            raise ArgumentTypeError(
+                f"thresholds: {name!r:.40}: {value!r:.40} is not a number. Give a name and a "
+                "number, e.g. {'TMB': 16}."
+            )
+        if not math.isfinite(value):
+            raise ArgumentError(
+                f"thresholds: {name!r} = {value!r} is not a finite number. Give a number "
+                "such as 16, or leave the rule's cut-off."
+            )
+        cutoffs[name] = float(value)
+    if max_level is not None and max_level not in LEVELS_ALL:
+        kind = ArgumentError if isinstance(max_level, str) else ArgumentTypeError
+        raise kind(
+            f"max_level {max_level!r:.40} is not a level. Use one of {', '.join(LEVELS_ALL)} "
+            "(a string), or None."
+        )
+    if errors not in ("raise", "warn"):
+        raise ArgumentError(f"errors={errors!r:.40}: use 'raise' or 'warn'.")
+    if isinstance(prior_therapies, str):
+        prior_therapies = [prior_therapies]
+    if prior_therapies is None or not isinstance(prior_therapies, Iterable):
+        raise ArgumentTypeError(
+            f"prior_therapies={prior_therapies!r:.60}: give a list of drug or regimen names "
+            "(empty when none)."
+        )
+    prior = list(prior_therapies)
+    for item in prior:
+        if not isinstance(item, str):
+            raise ArgumentTypeError(
+                f"prior_therapies: {item!r:.40} is not a name. Give drug or regimen names."
+            )
+    return items, names, cutoffs, prior

@@ -13,19 +13,20 @@ True
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import drugs, facts, genes, oncogenicity, tumors
 from ._resources import knowledgebase_dir, rules_dir
-from .errors import RuleFileError, VariantParseError
+from .errors import ArgumentError, ArgumentTypeError, RuleFileError, VariantParseError
 from .models import VARIANT_KINDS, Citation, Frozen, TumorContext, Variant
 from .oncogenicity import GeneRole, gene_role
 from .variants import parse_variant
@@ -293,6 +294,8 @@ def _parse_pattern(text: str, gene: str | None, ctx: _Ctx) -> tuple[Pattern, ...
     numeric = _BIOMARKER_NUMERIC.match(raw)
     if numeric:
         op = numeric.group(2)
+        if float(numeric.group(3)) > MAX_TMB:
+            raise _fail(ctx, f"a TMB cut-off above {MAX_TMB:,} mut/Mb is not a cut-off. Check it.")
         return (
             Pattern(
                 text=f"TMB {op} {numeric.group(3)}",
@@ -354,6 +357,12 @@ def _parse_pattern(text: str, gene: str | None, ctx: _Ctx) -> tuple[Pattern, ...
         ranges: list[tuple[int, int]] = []
         for part in codons.group(1).split(","):
             lo, _, hi = part.strip().partition("-")
+            if max(len(lo.strip()), len(hi.strip())) > 5 or int(hi or lo) > MAX_PROTEIN_LENGTH:
+                raise _fail(
+                    ctx,
+                    f"codon {part.strip()[:20]!r} is past the longest human protein "
+                    f"({MAX_PROTEIN_LENGTH:,} residues). Check the number.",
+                )
             start, end = int(lo), int(hi or lo)
             if end < start:
                 raise _fail(ctx, f"codon range {part.strip()!r} runs backwards")
@@ -381,6 +390,8 @@ def _parse_pattern(text: str, gene: str | None, ctx: _Ctx) -> tuple[Pattern, ...
         )
     exon = _EXON.match(raw)
     if exon:
+        if len(exon.group(1)) > 3:
+            raise _fail(ctx, f"exon {exon.group(1)[:20]}... is not an exon number. Check it.")
         number, event = int(exon.group(1)), exon.group(2).lower()
         bounds = genes.exon_range(gene, number)
         if bounds is None:
@@ -572,19 +583,66 @@ def _line_of(data: Any, loc: Sequence[str | int]) -> int | None:
     return line
 
 
+MAX_PROTEIN_LENGTH = 35_000
+"""Longest human protein (titin, ~34,350 residues): a codon past it is a typo."""
+MAX_TMB = 10_000.0
+"""TMB cut-offs above this many mutations per megabase are refused."""
+MAX_RULE_FILE_BYTES = 4 << 20
+"""A rule file larger than this (4 MiB; the largest bundled file is ~130 kB) is refused
+with a :class:`RuleFileError` before it is parsed."""
+MAX_RULE_DEPTH = 32
+"""Deepest nesting of mappings and lists accepted in a rule file (a rule needs ~6)."""
+
+
+def _depth_ok(data: Any) -> bool:
+    stack = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_RULE_DEPTH:
+            return False
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return True
+
+
 def _read_yaml(path: Path) -> Any:
     try:
+        size = path.stat().st_size
+        if size > MAX_RULE_FILE_BYTES:
+            raise RuleFileError(
+                path,
+                f"the file has {size:,} bytes, more than the {MAX_RULE_FILE_BYTES:,} a rule "
+                "file may have. Split it into one file per gene.",
+            )
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise RuleFileError(path, f"cannot read the file: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise RuleFileError(
+            path, f"not UTF-8 text (byte {error.start}). Save it as UTF-8."
+        ) from None
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=_LineLoader)
+    except (RecursionError, MemoryError):
+        data = None
+        deep = True
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         problem = getattr(error, "problem", None) or str(error)
         raise RuleFileError(
             path, f"invalid YAML: {problem}", line=mark.line + 1 if mark else None
         ) from None
+    else:
+        deep = not _depth_ok(data)
+    if deep:
+        raise RuleFileError(
+            path,
+            f"nested more than {MAX_RULE_DEPTH} levels deep. A rule needs only a few levels: "
+            "check the indentation and brackets.",
+        )
+    return data
 
 
 def load_rule_file(path: str | Path) -> tuple[Rule, ...]:
@@ -792,13 +850,64 @@ def drug_classes(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(c for c in (drugs.get_drug(n).drug_class for n in names) if c)
 
 
+RULE_SUFFIXES = (".yaml", ".yml")
+"""Rule files end in one of these, in any case (``.YAML`` too)."""
+
+
 def _rule_files(directory: Path) -> Iterator[Path]:
     # Hidden files and folders (editor swap files, an importer's half-written output)
-    # are never rules.
-    for path in sorted(directory.rglob("*.yaml")):
-        parts = path.relative_to(directory).parts
-        if path.is_file() and not any(part.startswith(".") for part in parts):
-            yield path
+    # are never rules. A folder that cannot be read is an error, not zero rules.
+    def fail(error: OSError) -> None:
+        where = error.filename or directory
+        raise RuleFileError(
+            where, f"cannot read the folder: {error.strerror}. Check its permissions."
+        )
+
+    found: list[Path] = []
+    for root, folders, files in os.walk(directory, onerror=fail, followlinks=True):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in files:
+            path = Path(root) / name
+            if name.startswith(".") or path.suffix.lower() not in RULE_SUFFIXES:
+                continue
+            if path.is_file():
+                found.append(path)
+    yield from sorted(found)
+
+
+def source_names(sources: Iterable[str] | str | None) -> tuple[str, ...] | None:
+    """Validated rule source names (a single string is one source); ``None`` = all.
+
+    >>> source_names("curated"), source_names(["civic", "curated"])
+    (('curated',), ('civic', 'curated'))
+    """
+    if sources is None:
+        return None
+    if isinstance(sources, str):
+        sources = [sources]
+    try:
+        names = tuple(sources)
+    except TypeError:
+        raise ArgumentTypeError(
+            f"sources={sources!r}: give a list of source names such as ['curated', 'civic']"
+        ) from None
+    valid = get_args(Source)
+    for name in names:
+        if not isinstance(name, str):
+            raise ArgumentTypeError(
+                f"sources: {name!r} is not a name. Give names such as 'curated', 'civic'."
+            )
+        if name not in valid:
+            close = [v for v in valid if v == name.strip().lower()]
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ArgumentError(
+                f"sources: unknown source {name!r}{hint}. Use one of {', '.join(valid)}."
+            )
+    if not names:
+        raise ArgumentError(
+            "sources=[] selects no rules. Name at least one source, or pass None for the default."
+        )
+    return tuple(sorted(set(names)))
 
 
 def load_rules(
@@ -816,10 +925,13 @@ def load_rules(
     root = Path(directory) if directory is not None else rules_dir()
     if not root.is_dir():
         raise RuleFileError(root, "not a directory of rule files")
-    wanted = set(sources) if sources is not None else None
+    names = source_names(sources)
+    wanted = set(names) if names is not None else None
+    files = 0
     seen: dict[str, Rule] = {}
     out: list[Rule] = []
     for path in _rule_files(root):
+        files += 1
         for rule in load_rule_file(path):
             if rule.id in seen:
                 other = seen[rule.id]
@@ -832,6 +944,16 @@ def load_rules(
             seen[rule.id] = rule
             if wanted is None or rule.source in wanted:
                 out.append(rule)
+    if not files:
+        raise RuleFileError(
+            root, "no rule files (*.yaml, *.yml) in this folder. Point to a folder of rules."
+        )
+    if not out:
+        raise RuleFileError(
+            root,
+            f"no rules from the sources {', '.join(sorted(wanted or ()))} in {files} files. "
+            "Choose sources these files use.",
+        )
     return tuple(out)
 
 

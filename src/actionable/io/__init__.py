@@ -14,21 +14,27 @@ False
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
+import logging
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from ..models import Variant
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "ClinicalRecord",
     "Record",
     "Status",
+    "damage_of",
     "open_text",
     "read_clinical",
     "read_cna",
@@ -97,22 +103,124 @@ class ClinicalRecord:
     error: str | None = None
 
 
+_FALLBACK = "actionable.cp1252"
+_fallbacks = [0]
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    # Bytes that are not UTF-8 are read as Windows-1252 (a superset of the printable
+    # Latin-1), the usual encoding of spreadsheets saved on Windows; the five bytes
+    # cp1252 leaves undefined are read as Latin-1, so no line is lost to decoding.
+    assert isinstance(error, UnicodeDecodeError)
+    _fallbacks[0] += error.end - error.start
+    chunk = error.object[error.start : error.end]
+    return "".join(_byte_text(b) for b in chunk), error.end
+
+
+def _byte_text(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)
+
+
+codecs.register_error(_FALLBACK, _cp1252_fallback)
+
+
+class _Guarded(io.RawIOBase):
+    """A compressed stream that ends (and remembers why) where its data are damaged,
+    so the lines before the damage are still read."""
+
+    def __init__(self, inner: IO[bytes] | gzip.GzipFile, name: str) -> None:
+        super().__init__()
+        self._inner = inner
+        self.name_ = name
+        self.damage: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.damage is not None:
+            return 0
+        try:
+            data = self._inner.read(len(buffer))
+        except (EOFError, OSError, zlib.error) as error:
+            self.damage = f"{self.name_}: the compressed data are damaged or truncated ({error})"
+            return 0
+        buffer[: len(data)] = data
+        return len(data)
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.damage = None
+        return self._inner.seek(offset, whence)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+class _Text(io.TextIOWrapper):
+    """A text file read as UTF-8 (a byte-order mark skipped), falling back to cp1252."""
+
+    def __init__(self, raw: IO[bytes], name: str, guard: _Guarded | None) -> None:
+        super().__init__(raw, encoding="utf-8-sig", errors=_FALLBACK, newline="")
+        self._source = name
+        self._guard = guard
+        self._start = _fallbacks[0]
+
+    @property
+    def damage(self) -> str | None:
+        """Why the (compressed) file ended early, or ``None`` when it was read whole."""
+        return self._guard.damage if self._guard is not None else None
+
+    def close(self) -> None:
+        if not self.closed:
+            converted = _fallbacks[0] - self._start
+            if converted:
+                logger.warning(
+                    "%s: %d bytes were not UTF-8 and were read as Windows-1252 (Latin-1)",
+                    self._source,
+                    converted,
+                )
+        super().close()
+
+
 def open_text(path: str | Path) -> IO[str]:
-    """Open a text file for reading, transparently decompressing ``.gz``.
+    """Open a text file for reading, transparently decompressing ``.gz`` (and bgzip).
+
+    UTF-8 is read with or without a byte-order mark; bytes that are not UTF-8 are read
+    as Windows-1252 and the log says how many. A damaged or truncated compressed file
+    ends where the damage starts and its handle's ``damage`` attribute says so (see
+    :func:`damage_of`).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.tsv"
-    >>> _ = p.write_text("a\\tb\\n")
+    >>> _ = p.write_bytes(b"\\xef\\xbb\\xbfa\\tb\\xe9\\n")
     >>> with open_text(p) as fh:
     ...     fh.readline()
-    'a\\tb\\n'
+    'a\\tbé\\n'
     """
     p = Path(path)
     with open(p, "rb") as probe:
         magic = probe.read(2)
     if magic == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(p, "rb"), encoding="utf-8", newline="")
-    return open(p, encoding="utf-8", newline="")
+        guard = _Guarded(gzip.open(p, "rb"), str(p))  # noqa: SIM115 - closed with the handle
+        return _Text(io.BufferedReader(guard, 1 << 16), str(p), guard)
+    return _Text(open(p, "rb"), str(p), None)
+
+
+def damage_of(handle: IO[str]) -> str | None:
+    """Why a handle from :func:`open_text` ended early (damaged compressed data), if it did.
+
+    >>> import io
+    >>> damage_of(io.StringIO(""))
+    """
+    damage = getattr(handle, "damage", None)
+    return damage if isinstance(damage, str) else None
 
 
 def _table_rows(handle: IO[str], delimiter: str = "\t") -> Iterator[tuple[int, list[str]]]:
@@ -122,6 +230,14 @@ def _table_rows(handle: IO[str], delimiter: str = "\t") -> Iterator[tuple[int, l
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
         yield reader.line_num, cells
+
+
+def _damage_records(source: str, handle: IO[str]) -> Iterator[Record]:
+    """An error record when the file ended at damaged compressed data (rows before it are kept)."""
+    damage = damage_of(handle)
+    if damage is not None:
+        logger.warning("%s", damage)
+        yield Record(source, 0, None, status="error", reason=damage)
 
 
 def summarize_records(records: Iterable[Record]) -> dict[str, object]:

@@ -37,11 +37,11 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..errors import FactError, UnknownTumorError, VariantParseError
+from ..errors import FactError, InputFileError, UnknownTumorError, VariantParseError
 from ..facts import from_mapping
 from ..tumors import resolve_tumor
 from ..variants import parse_variant
-from . import ClinicalRecord, _table_rows, open_text
+from . import ClinicalRecord, _table_rows, damage_of, open_text
 
 __all__ = ["read_clinical"]
 
@@ -99,12 +99,17 @@ def read_clinical(path: str | Path) -> Iterator[ClinicalRecord]:
             if columns is None:
                 columns = _columns(cells)
                 if "sample" not in columns:
-                    raise ValueError(
+                    raise InputFileError(
                         f"{source}: the clinical table needs a sample id column "
                         f"(one of {', '.join(_NAMES['sample'])})"
                     )
                 continue
             yield _record(source, line, cells, columns, seen)
+        if (damage := damage_of(handle)) is not None:
+            raise InputFileError(
+                f"{damage}; the rows before the damage were read. Re-create the file "
+                "(gzip -t tests it) and run again."
+            )
 
 
 def _columns(header: Sequence[str]) -> dict[str, int]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import VariantParseError
 from ..variants import parse_variant
-from . import Record, _table_rows, open_text
+from . import Record, _damage_records, _table_rows, open_text
 
 __all__ = ["CNA_EVENTS", "read_cna"]
 
@@ -79,6 +79,7 @@ def read_cna(
                 continue
             gene = cells[gene_col].strip() if gene_col < len(cells) else ""
             yield from _row(source, line, gene, cells, samples, calls)
+        yield from _damage_records(source, handle)
 
 
 def _row(

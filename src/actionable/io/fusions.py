@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..errors import VariantParseError
 from ..variants import parse_variant
-from . import Record, _table_rows, open_text
+from . import Record, _damage_records, _table_rows, open_text
 
 __all__ = ["read_fusions"]
 
@@ -82,6 +82,7 @@ def read_fusions(path: str | Path, sample: str | None = None) -> Iterator[Record
                 or default
             )
             yield _fusion_record(source, line, who, cells, cols)
+        yield from _damage_records(source, handle)
 
 
 def _fusion_record(

@@ -31,7 +31,7 @@ from pathlib import Path
 from ..errors import VariantParseError
 from ..models import Variant
 from ..variants import parse_variant
-from . import Record, _table_rows, open_text
+from . import Record, _damage_records, _table_rows, open_text
 
 __all__ = [
     "NON_CODING_CLASSES",
@@ -180,6 +180,7 @@ def read_maf(path: str | Path) -> Iterator[Record]:
                 yield Record(source, line, sample, status="skipped", reason=MINIMAL_REASON)
                 continue
             yield _row_record(source, line, sample, cells, columns)
+        yield from _damage_records(source, handle)
 
 
 def _row_record(

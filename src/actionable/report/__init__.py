@@ -10,9 +10,11 @@ passes its own folder (``templates=``) to replace or extend them.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._files import atomic_write
 from ..models import Report
 
 if TYPE_CHECKING:
@@ -94,16 +96,28 @@ def write_reports(
             page = render(
                 patient, kb=(funnel.kb_version, funnel.kb_date), templates=templates, date=date
             )
-            target.write_text(page, encoding="utf-8")
+            atomic_write(target, page)
             written.append(target)
         target = folder / ("index" + suffix)
-        target.write_text(index(funnel, templates=templates, date=date), encoding="utf-8")
+        atomic_write(target, index(funnel, templates=templates, date=date))
         written.append(target)
     return written
 
 
 def _safe_name(sample: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in sample) or "sample"
+    # Ids that are not already a plain file name (``P/1``, ``index``, ``..``, very long)
+    # get a digest of the id appended, so two patients never share a page, no page
+    # replaces the index, and no name leaves the folder; the index maps id -> page.
+    plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in sample)
+    if (
+        plain == sample
+        and 0 < len(sample) <= 100
+        and not sample.startswith(".")
+        and sample.lower() != "index"
+    ):
+        return sample
+    digest = hashlib.sha256(sample.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{plain.strip('.')[:100] or 'sample'}-{digest}"
 
 
 from ._schema import report_schema  # noqa: E402

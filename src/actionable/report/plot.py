@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._files import atomic_write
 from ..errors import MissingExtraError
 
 if TYPE_CHECKING:
@@ -74,6 +76,7 @@ def plot_funnel(funnel: Funnel, path: str | Path, *, title: str | None = None) -
     axes.axis("off")
     axes.set_title(title or "Cohort screen", fontsize=12)
     figure.tight_layout()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(target)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=target.suffix.lstrip(".").lower() or "png")
+    atomic_write(target, buffer.getvalue())
     return target

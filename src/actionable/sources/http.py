@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -47,6 +48,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+_SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "x-auth-token"})
+_HEADER_VALUE = re.compile(r"[\x20-\x7e]{0,4096}")
 DEFAULT_EXPIRY = timedelta(days=7)
 _SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$")
 
@@ -124,6 +127,8 @@ def make_session(
         filter_fn=_is_complete_json,
         stale_if_error=False,
         cache_control=False,
+        # Neither part of a cache key nor stored with the cached request.
+        ignored_parameters=("Authorization", "X-API-KEY", "api-key", "access_token", "token"),
     )
     session.settings.only_if_cached = bool(offline)
     return session
@@ -183,9 +188,30 @@ class JsonClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.session = session if session is not None else make_session()
         self.source = source
         self._headers = dict(headers or {})
+        for key, value in self._headers.items():
+            # A newline or other control character in a header would be refused deep in
+            # http.client with the value (a token) in the message: refuse it here, unsaid.
+            if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+                raise SourceError(
+                    f"{source}: the {key} header has characters a header cannot carry "
+                    "(a newline, a control or non-ASCII character). Copy the token again."
+                )
+        self._secrets = tuple(
+            sorted(
+                {
+                    part
+                    for key, value in self._headers.items()
+                    if key.lower() in _SECRET_HEADERS
+                    for part in (value, value.split(" ", 1)[-1])
+                    if len(part) >= 4
+                },
+                key=len,
+                reverse=True,
+            )
+        )
+        self.session = session if session is not None else make_session()
         self.timeout = timeout
         self.retries = max(0, retries)
         self.backoff = backoff
@@ -222,6 +248,58 @@ class JsonClient:
         return self._request("POST", path, payload=payload)
 
     # ----------------------------------------------------------------- internals
+    def redact(self, text: str) -> str:
+        """``text`` with every secret header value (a token) replaced by ``***``.
+
+        >>> JsonClient("https://x", session=requests.Session(),
+        ...            headers={"Authorization": "Bearer abc123"}).redact("got abc123")
+        'got ***'
+        """
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def _scrub(self, value: Any) -> Any:
+        """A parsed answer with secrets a server echoed back replaced by ``***``."""
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, list):
+            return [self._scrub(v) for v in value]
+        if isinstance(value, dict):
+            return {self.redact(str(k)): self._scrub(v) for k, v in value.items()}
+        return value
+
+    def _echoes_secret(self, response: requests.Response) -> bool:
+        raw = [response.content, *(str(v).encode() for v in response.headers.values())]
+        return any(secret.encode() in chunk for secret in self._secrets for chunk in raw)
+
+    def _send(self, method: str, url: str, budget: float, **kwargs: Any) -> requests.Response:
+        """One request with a total deadline: ``requests``' timeout bounds each read,
+        so a server sending a byte a second could hold a call for ever. The request
+        runs in a worker thread; past the deadline the call raises and the worker is
+        left to end with the connection."""
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                response = self.session.request(method, url, timeout=budget, **kwargs)
+                _ = response.content  # the body too must arrive before the deadline
+                box["response"] = response
+            except BaseException as error:  # handed to the caller below
+                box["error"] = error
+            finally:
+                done.set()
+
+        worker = threading.Thread(target=run, name="actionable-http", daemon=True)
+        worker.start()
+        if not done.wait(budget):
+            raise requests.Timeout(f"no complete answer within {budget:g} s")
+        if "error" in box:
+            raise box["error"]
+        response: requests.Response = box["response"]
+        return response
+
     def _where(self, method: str, path: str) -> str:
         parts = urlsplit(self.url(path))
         return f"{method} {parts.scheme}://{parts.netloc}{parts.path}"
@@ -239,13 +317,14 @@ class JsonClient:
         attempt = 0
         while True:
             try:
-                response = self.session.request(
+                # ``timeout`` bounds each attempt as a whole (connect, headers, body).
+                response = self._send(
                     method,
                     self.url(path),
+                    self.timeout,
                     params=params,
                     json=payload if method == "POST" else None,
                     headers={"Accept": "application/json", **self._headers},
-                    timeout=self.timeout,
                 )
             except requests.Timeout:
                 problem = f"timed out after {self.timeout:g} s"
@@ -266,6 +345,10 @@ class JsonClient:
             except requests.RequestException as error:
                 raise SourceError(
                     f"{self.source}: {where} failed: {type(error).__name__}"
+                ) from None
+            except (ValueError, OSError, UnicodeError) as error:
+                raise SourceError(
+                    f"{self.source}: {where} failed: {self.redact(str(error))[:200]}"
                 ) from None
             status = response.status_code
             from_cache = bool(getattr(response, "from_cache", False))
@@ -292,9 +375,16 @@ class JsonClient:
                 )
             if status != 200:
                 raise SourceError(f"{self.source}: {where} answered HTTP {status}")
+            if self._secrets and self._echoes_secret(response):
+                # A server that reflects the token must not get it stored in the cache.
+                log.warning("%s: %s echoed the credentials; answer not cached", self.source, where)
+                key = getattr(response, "cache_key", None)
+                cache = getattr(self.session, "cache", None)
+                if key and cache is not None:
+                    cache.delete(key)
             try:
-                return json.loads(response.content)
-            except (ValueError, UnicodeDecodeError):
+                return self._scrub(json.loads(response.content))
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 raise SourceError(
                     f"{self.source}: {where} answered with malformed JSON "
                     f"({len(response.content)} bytes)"

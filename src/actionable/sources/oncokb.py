@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 API_URL = "https://www.oncokb.org/api/v1"
+_TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]{1,512}")
 _LEVELS: Mapping[str, str] = {
     "LEVEL_1": "1",
     "LEVEL_2": "2",
@@ -222,6 +223,12 @@ class OncoKBClient:
         **http: Any,
     ) -> None:
         self._token = token if token is not None else os.environ.get("ONCOKB_API_TOKEN", "")
+        if not isinstance(self._token, str) or (self._token and not _TOKEN.fullmatch(self._token)):
+            # The token itself is never repeated: it may be half a secret pasted wrong.
+            raise SourceError(
+                "OncoKB: the API token has characters a token cannot have (space, newline, "
+                "quote or non-ASCII). Copy it again from https://www.oncokb.org/account/settings"
+            )
         self.base_url = base_url or os.environ.get("ACTIONABLE_ONCOKB_URL") or API_URL
         headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
         self._http = JsonClient(
@@ -259,6 +266,8 @@ class OncoKBClient:
             raise SourceError("OncoKB answered without a 'query' object: not an IndicatorQueryResp")
         if not isinstance(answer.get("treatments", []), list):
             raise SourceError("OncoKB answered with 'treatments' that is not a list")
+        if not all(isinstance(t, dict) for t in answer.get("treatments") or ()):
+            raise SourceError("OncoKB answered with a treatment that is not an object")
         return answer
 
     def rules_for(
@@ -274,7 +283,17 @@ class OncoKBClient:
         '1'
         """
         answer = self.annotate(gene, alteration, tumor_type)
-        rules, skipped = rules_from_annotation(answer)
+        try:
+            rules, skipped = rules_from_annotation(answer)
+        except SourceError:
+            raise
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            # A field of the wrong type (a string where an object belongs, an int where
+            # a string does): the answer is not what the API documents.
+            raise SourceError(
+                f"OncoKB answered with a malformed IndicatorQueryResp for {gene} {alteration} "
+                f"({type(error).__name__}); retry later or report it to OncoKB"
+            ) from None
         if not rules:
             reasons = ", ".join(sorted({s.reason for s in skipped})) or "no treatments"
             raise SourceError(

@@ -24,6 +24,7 @@ import dataclasses
 import json
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -943,7 +944,31 @@ def _common(a: str, b: str) -> int:
     return n
 
 
+# Greek and Cyrillic letters drawn like Latin ones (Unicode's confusables): read as the
+# Latin letter, so "ΑCML" (Greek Alpha) is ACML and never CML with a letter dropped.
+_LOOKALIKES = str.maketrans(
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχϲγАВЕКМНОРСТХЅІЈԚԜҮаеорсухѕіјԛԝһԁ",
+    "ABEZHIKMNOPTYXaikvopuxcyABEKMHOPCTXSIJQWYaeopcyxsijqwhd",
+)
+_MAX_TUMOR_TEXT = 500
+
+
+def _latin(text: str) -> str:
+    """NFKC (full-width and compatibility forms) and look-alike letters to Latin; a
+    Greek or Cyrillic letter with no Latin twin is refused rather than dropped."""
+    if len(text) > _MAX_TUMOR_TEXT:
+        raise UnknownTumorError(text[:60] + "...")
+    if text.isascii():
+        return text
+    read = unicodedata.normalize("NFKC", text).translate(_LOOKALIKES)
+    for char in read:
+        if char.isalpha() and unicodedata.name(char, "").startswith(("GREEK", "CYRILLIC")):
+            raise UnknownTumorError(text)
+    return read
+
+
 def _resolve_or_raise(text: str) -> TumorType:
+    text = _latin(text)
     try:
         return _resolve(text)
     except _AmbiguousTumorError as exc:

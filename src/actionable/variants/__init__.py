@@ -17,6 +17,7 @@ through the biocommons ``hgvs`` parser, which is about a hundred times slower.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -26,6 +27,8 @@ from ..models import Variant
 from ._lines import read_line, read_short
 
 __all__ = [
+    "MAX_LINE_LENGTH",
+    "MAX_POSITION",
     "exon_of",
     "exon_range",
     "format_variant",
@@ -35,14 +38,55 @@ __all__ = [
 ]
 
 
+MAX_LINE_LENGTH = 2_000
+"""Longest report line read (a real one is under 300 characters); longer is refused."""
+MAX_POSITION = 35_000
+"""Highest protein position accepted: the longest human protein (titin) has ~34,350."""
+MAX_COPY_NUMBER = 1_000.0
+MAX_BIOMARKER_VALUE = 10_000.0
+"""Largest TMB (mut/Mb) or other biomarker value read from a line."""
+
+
+def _check_length(text: object) -> None:
+    if isinstance(text, str) and len(text) > MAX_LINE_LENGTH:
+        raise VariantParseError(
+            text[:60] + "...",
+            f"line too long ({len(text):,} characters; at most {MAX_LINE_LENGTH:,} are read)",
+            "give one alteration per line, as a report prints it",
+        )
+
+
+def _check_numbers(text: str, variant: Variant) -> Variant:
+    for name in ("position", "end_position"):
+        number = getattr(variant, name)
+        if number is not None and not 0 < number <= MAX_POSITION:
+            raise VariantParseError(
+                text,
+                f"protein position {number} is past the longest human protein "
+                f"({MAX_POSITION:,} residues)",
+                "check the position",
+            )
+    for name, limit in (("copy_number", MAX_COPY_NUMBER), ("value", MAX_BIOMARKER_VALUE)):
+        number = getattr(variant, name)
+        if number is not None and not (math.isfinite(number) and abs(number) <= limit):
+            raise VariantParseError(
+                text,
+                f"{name.replace('_', ' ')} {number:g} is not a plausible value "
+                f"(at most {limit:,g})",
+                "check the number",
+            )
+    return variant
+
+
 def _read_one_or_more(
     text: str, gene: str | None, origin: str | None
 ) -> Variant | tuple[Variant, ...]:
+    _check_length(text)
     if gene is None and origin is None:
         short = read_short(text, None)
         if short is not None:
-            return short
-    found = read_line(text, gene, origin)
+            return _check_numbers(text, short)
+    found = tuple(_check_numbers(text, v) for v in read_line(text, gene, origin))
     # A line of one variant is cached as the variant itself: one object less per entry
     # for the garbage collector to walk, which a cache of 65,536 entries notices.
     return found[0] if len(found) == 1 else found
@@ -77,7 +121,8 @@ def parse_report_line(
             pass
         else:
             return (found,) if isinstance(found, Variant) else found
-    return read_line(text, gene, origin)
+    _check_length(text)
+    return tuple(_check_numbers(str(text), v) for v in read_line(text, gene, origin))
 
 
 def parse_variant(text: str, gene: str | None = None, *, origin: str | None = None) -> Variant:

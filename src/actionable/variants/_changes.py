@@ -70,7 +70,7 @@ _FUSION_WORDS = frozenset(
      "translocations", "fusion positive", "fusion gene"}
 )  # fmt: skip
 _TRAILING_NOISE_RE = re.compile(
-    r"\s+(?:mutations?|mutant|variants?|alterations?|mut)$", re.IGNORECASE
+    r"(?<!\s)\s+(?:mutations?|mutant|variants?|alterations?|mut)$", re.IGNORECASE
 )
 _EXON_RE = re.compile(
     r"(δ\s?)?ex(?:on)?\s?(\d+)\s?"
@@ -83,7 +83,7 @@ _TMB_RE = re.compile(
     r"(?:(?:mut(?:ation)?s?|muts?)\s*(?:/|per)\s*mb|/\s*mb)?"
 )
 _ORIGIN_SUFFIX_RE = re.compile(
-    r"\s*(?:[(\[,;]\s*(germline|somatic)\s*[)\]]?|\s(germline|somatic))\s*$", re.IGNORECASE
+    r"(?<!\s)\s*(?:[(\[,;]\s*(germline|somatic)\s*[)\]]?|\s(germline|somatic))\s*$", re.IGNORECASE
 )
 _ORIGIN_PREFIX_RE = re.compile(r"(germline|somatic)\s*[:-]?\s+", re.IGNORECASE)
 

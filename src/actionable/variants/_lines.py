@@ -97,7 +97,7 @@ _TMB_WORDS_RE = re.compile(
     r"tmb|tumou?r mutation(?:al)? (?:burden|load)(?: tmb)?|mutational burden", re.IGNORECASE
 )
 _TMB_UNITS_RE = re.compile(
-    r"\s*(?:mut(?:ation)?s?|muts|mt|m)\s*(?:/|per)\s*(?:mb|megabase|mega-base)s?\b", re.I
+    r"(?<!\s)\s*(?:mut(?:ation)?s?|muts|mt|m)\s*(?:/|per)\s*(?:mb|megabase|mega-base)s?\b", re.I
 )
 _SPLICE_SITE_RE = re.compile(r"splice\s+site\s+(\d+[+-]\d+(?:[ACGT]>[ACGT]|del\w*|dup\w*))")
 _CONTEXT_RE = re.compile(
@@ -487,7 +487,7 @@ _LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _GENE_DASH_RE = re.compile(r"([A-Za-z][A-Za-z0-9-]*) - (?=\S)")
-_AND_RE = re.compile(r"\s+(?:and|&)\s+|\s*[+/]\s*", re.IGNORECASE)
+_AND_RE = re.compile(r"(?<!\s)\s+(?:and|&)\s+|(?<!\s)\s*[+/]\s*", re.IGNORECASE)
 
 
 def _several(gene: str, rest: list[str], leftovers: list[str], text: str) -> list[Variant] | None:
