@@ -68,7 +68,6 @@ def test_numbers_within_bounds_are_read() -> None:
     "pattern",
     [
         _changes._TRAILING_NOISE_RE,
-        _changes._ORIGIN_SUFFIX_RE,
         _lines._AND_RE,
         _lines._TMB_UNITS_RE,
     ],

@@ -32,7 +32,6 @@ from ..models import Variant, trusted
 
 __all__ = ["exon_of", "exon_range"]
 
-_ORIGINS = ("somatic", "germline", "unknown")
 _MAX_EXON = 150  # no human gene has more than ~150 exons (TTN has 363 but no rules use it)
 
 _THREE_TO_ONE = {
@@ -82,10 +81,6 @@ _TMB_RE = re.compile(
     r"(?:tmb|tumou?r mutation(?:al)? burden)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*"
     r"(?:(?:mut(?:ation)?s?|muts?)\s*(?:/|per)\s*mb|/\s*mb)?"
 )
-_ORIGIN_SUFFIX_RE = re.compile(
-    r"(?<!\s)\s*(?:[(\[,;]\s*(germline|somatic)\s*[)\]]?|\s(germline|somatic))\s*$", re.IGNORECASE
-)
-_ORIGIN_PREFIX_RE = re.compile(r"(germline|somatic)\s*[:-]?\s+", re.IGNORECASE)
 
 _BIOMARKERS: dict[str, tuple[str, str]] = {}
 _phrases: tuple[str, ...]
@@ -595,63 +590,6 @@ def _change(change: str, gene: str, text: str) -> Variant | None:
     if fields["kind"] == "fusion":
         return _variant(gene=gene, genes=(gene,), **fields)
     return _variant(gene=gene, **fields)
-
-
-def _parse(text: str, gene: str | None, origin: str | None) -> Variant:
-    if not isinstance(text, str):
-        raise VariantParseError(
-            repr(text),
-            f"expected a string, got {type(text).__name__}",
-            "pass text such as 'BRAF V600E'",
-        )
-    body = text.strip()
-    if not body:
-        raise VariantParseError(text, "empty variant text", "write e.g. 'BRAF V600E'")
-
-    text_origin: str | None = None
-    if "ermline" in body or "omatic" in body or "ERMLINE" in body or "OMATIC" in body:
-        if body.lower() in _ORIGINS:
-            body = ""
-        m = _ORIGIN_SUFFIX_RE.search(body)
-        if m:
-            text_origin = (m.group(1) or m.group(2)).lower()
-            body = body[: m.start()].strip()
-        m = _ORIGIN_PREFIX_RE.match(body)
-        if m:
-            text_origin = m.group(1).lower()
-            body = body[m.end() :].strip()
-        if not body:
-            raise VariantParseError(text, "only an origin was given", "write e.g. 'BRCA1 C61G'")
-
-    gene_hint = None
-    if gene is not None:
-        if not isinstance(gene, str):
-            raise VariantParseError(text, f"gene= must be a string, not {type(gene).__name__}")
-        found = _lookup_gene(gene.strip())
-        if isinstance(found, tuple):
-            raise ambiguous_gene_error(gene, found, text)
-        if found is None:
-            raise unknown_gene_error(gene.strip(), text)
-        gene_hint = found
-
-    variant = _parse_body(body, text, gene_hint)
-
-    if origin is not None and origin not in _ORIGINS:
-        raise VariantParseError(
-            text, f"unknown origin {origin!r}", "use 'somatic', 'germline' or 'unknown'"
-        )
-    if variant.origin == "germline":  # from a gBRCA2-style prefix
-        text_origin = text_origin or "germline"
-    if text_origin and origin and origin != "unknown" and origin != text_origin:
-        raise VariantParseError(
-            text,
-            f"the text says {text_origin} but origin={origin!r} was passed",
-            "drop one of them",
-        )
-    variant.__dict__["origin"] = text_origin or origin or "unknown"
-    variant.__dict__["text"] = text
-    variant.__pydantic_fields_set__.update(("origin", "text"))
-    return variant
 
 
 def _fast_protein(
