@@ -450,15 +450,15 @@ _AGNOSTIC: Mapping[str, bool] = {
     ),
 }  # fmt: skip
 
-# What to write instead of a placeholder: both resolve, and say what each would mean.
-_PLACEHOLDER_SUGGESTIONS = ("any solid tumor", "cancer of unknown primary")
+# What to write instead of a text that names no tumor: both resolve, and say what each would mean.
+_NOT_A_TUMOR_SUGGESTIONS = ("any solid tumor", "cancer of unknown primary")
 
 
-def _placeholder_hints(key: str) -> tuple[str, ...]:
+def _not_a_tumor_hints(key: str) -> tuple[str, ...]:
     # "unknown" more often means an unknown primary than a missing entry.
     if key.startswith(("unknown", "not known", "not stated", "unk")):
-        return _PLACEHOLDER_SUGGESTIONS[::-1]
-    return _PLACEHOLDER_SUGGESTIONS
+        return _NOT_A_TUMOR_SUGGESTIONS[::-1]
+    return _NOT_A_TUMOR_SUGGESTIONS
 
 
 # Words that name no histology, only that there is a cancer: composed with a site they
@@ -523,11 +523,11 @@ def _resolve(text: str) -> TumorType:
                 found = _Found(found.code, "grammar", ontology=found.ontology)
     if found is None and reading.core in _AGNOSTIC:
         return _agnostic(text, reading, stated, solid=_AGNOSTIC[reading.core])
-    if found is None and (grammar.placeholder(reading.core) or grammar.placeholder(key)):
-        # Nothing but qualifiers ("metastatic") has nothing to suggest; a placeholder
+    if found is None and (grammar.not_a_tumor(reading.core) or grammar.not_a_tumor(key)):
+        # Nothing but qualifiers ("metastatic") has nothing to suggest; a text that names no tumor
         # ("awaiting histology", "?") gets what to write while the type is not known.
         only_qualifiers = not reading.core and key
-        raise UnknownTumorError(text, () if only_qualifiers else _placeholder_hints(key))
+        raise UnknownTumorError(text, () if only_qualifiers else _not_a_tumor_hints(key))
     if found is None:
         found = _compose(idx, reading)
     if found is None:

@@ -29,7 +29,7 @@ __all__ = [
     "graded_code",
     "molecular",
     "normalise",
-    "placeholder",
+    "not_a_tumor",
     "prepare",
     "read",
     "site_in",
@@ -577,11 +577,11 @@ def graded_code(code: str, grade: str | None) -> str | None:
     return GRADED.get(code, {}).get(grade)
 
 
-def placeholder(key: str) -> bool:
-    """Whether a normalised text is a placeholder, not a tumor (``N/A``, ``awaiting
+def not_a_tumor(key: str) -> bool:
+    """Whether a normalised text names no tumor at all (``N/A``, ``awaiting
     histology``, ``see attached``, ``tumour board``).
 
-    >>> placeholder(normalise("awaiting histology")), placeholder(normalise("AML"))
+    >>> not_a_tumor(normalise("awaiting histology")), not_a_tumor(normalise("AML"))
     (True, False)
     """
     return _PLACEHOLDER_RE.fullmatch(key) is not None or not key.strip(" ?-")
