@@ -1207,17 +1207,7 @@ def match(context: TumorContext, tumor: TumorType | None) -> TumorMatch:
         reasons.append(sentence)
         if applies and excluded_by is None:
             excluded_by = entry
-    matched = included_by is not None and excluded_by is None
-    verdict = "applies" if matched else "does not apply"
-    reasons.append(f"the rule's tumor context therefore {verdict} to {tumor.code}")
-    return TumorMatch(
-        matched=matched,
-        tumor=tumor.code,
-        included_by=included_by,
-        excluded_by=excluded_by,
-        checked_exclusions=tuple(context.exclude),
-        reasons=tuple(reasons),
-    )
+    return _verdict(context, tumor.code, tumor.code, included_by, excluded_by, reasons)
 
 
 def _resolution_sentence(idx: _Index, tumor: TumorType, lineage: tuple[str, ...]) -> str:
@@ -1362,12 +1352,24 @@ def _match_agnostic(context: TumorContext, tumor: TumorType) -> TumorMatch:
             f"the context excludes {_label(idx, entry)}; the tumor was given only as {what}, "
             f"so this applies only if the tumor is not {entry}: confirm it"
         )
+    return _verdict(context, tumor.code, what, included_by, excluded_by, reasons)
+
+
+def _verdict(
+    context: TumorContext,
+    code: str,
+    what: str,
+    included_by: str | None,
+    excluded_by: str | None,
+    reasons: list[str],
+) -> TumorMatch:
+    """The match once inclusion and exclusions are decided, with its closing sentence."""
     matched = included_by is not None and excluded_by is None
     verdict = "applies" if matched else "does not apply"
     reasons.append(f"the rule's tumor context therefore {verdict} to {what}")
     return TumorMatch(
         matched=matched,
-        tumor=tumor.code,
+        tumor=code,
         included_by=included_by,
         excluded_by=excluded_by,
         checked_exclusions=tuple(context.exclude),
