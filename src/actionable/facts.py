@@ -370,17 +370,12 @@ def from_mapping(values: Mapping[str, Any] | PatientFacts | None) -> PatientFact
         )  # fmt: skip
     fields: dict[str, Any] = {}
     for key, value in values.items():
-        name = _MAPPING_KEYS.get(str(key).strip().lower().replace("-", "-"))
+        name = _MAPPING_KEYS.get(str(key).strip().lower())
         if name is None:
             raise FactError(
                 str(key),
                 "unknown patient fact",
-                "use one of "
-                + ", ".join(
-                    sorted(
-                        {k for k in _MAPPING_KEYS if " " in k or k.isupper()} | set(CONDITION_KEYS)
-                    )
-                ),
+                "use one of " + ", ".join(sorted({*CONDITION_KEYS, "prior_therapies", "line"})),
             )
         if name in ("er", "pr", "hr"):
             read = _read(f"{name} {value}", whole=True)
