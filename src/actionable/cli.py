@@ -133,7 +133,9 @@ def _import_civic(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- cohorts
 def _annotate(args: argparse.Namespace) -> int:
     from .cohort import annotate
+    from .cohort.writer import TUMOR_PRECEDENCE
 
+    print(f"actionable: {TUMOR_PRECEDENCE}", file=sys.stderr)
     summary = annotate(
         args.maf,
         args.output,
@@ -143,9 +145,12 @@ def _annotate(args: argparse.Namespace) -> int:
         rules=args.rules,
         sources=args.sources.split(",") if args.sources else None,
         jobs=args.jobs,
+        tumor=args.tumor,
+        min_fusion_reads=args.min_fusion_reads,
     )
     for warning in summary.warnings:
         print(f"actionable: warning: {warning}", file=sys.stderr)
+    print(f"actionable: {_sources_line(summary.tumor_sources)}", file=sys.stderr)
     print(
         f"{summary.rows} rows, {summary.with_rules} in genes with rules, {summary.annotated} "
         f"with a recommendation, {summary.skipped} non-coding, {summary.errors} unreadable; "
@@ -153,6 +158,14 @@ def _annotate(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _sources_line(sources: dict[str, int]) -> str:
+    return (
+        f"tumor types: {sources.get('maf', 0)} samples from the MAF's ONCOTREE_CODE, "
+        f"{sources.get('clinical', 0)} from the clinical table, {sources.get('default', 0)} "
+        f"from --tumor, {sources.get('none', 0)} with none (tumor-agnostic rules only)"
+    )
 
 
 def _cohort_inputs(args: argparse.Namespace) -> dict[str, object]:
@@ -167,6 +180,8 @@ def _cohort_inputs(args: argparse.Namespace) -> dict[str, object]:
         "rules": args.rules,
         "sources": args.sources.split(",") if args.sources else None,
         "jobs": args.jobs,
+        "tumor": args.tumor,
+        "min_fusion_reads": args.min_fusion_reads,
     }
 
 
@@ -196,6 +211,7 @@ def _screen(args: argparse.Namespace) -> int:
     funnel = screen(args.clinical, **_cohort_inputs(args))  # type: ignore[arg-type]
     for error in funnel.errors:
         print(f"actionable: warning: {error}", file=sys.stderr)
+    print(f"actionable: {_sources_line(funnel.tumor_sources)}", file=sys.stderr)
     if args.plot:
         for path in args.plot:
             funnel.plot(path)
@@ -298,6 +314,25 @@ def _cohort_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", type=Path, help="directory of rule files (default: bundled)")
     p.add_argument("--sources", help="comma-separated rule sources, e.g. curated,civic")
     p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default: 1)")
+    _tumor_options(p)
+
+
+def _tumor_options(p: argparse.ArgumentParser) -> None:
+    from .io.fusions import MIN_FUSION_READS
+
+    p.add_argument(
+        "--tumor",
+        "-t",
+        help="default tumor type (OncoTree code or text) for samples whose tumor type is "
+        "in neither the MAF's ONCOTREE_CODE column nor the clinical table",
+    )
+    p.add_argument(
+        "--min-fusion-reads",
+        type=int,
+        default=MIN_FUSION_READS,
+        help="least supporting reads (junction + spanning) of a STAR-Fusion call "
+        f"(default: {MIN_FUSION_READS})",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -377,7 +412,9 @@ def _parser() -> argparse.ArgumentParser:
     an.add_argument("--clinical", type=Path, help="clinical table giving each sample's tumor type")
     an.add_argument("--cna", action="append", type=Path, help="copy-number matrix (repeatable)")
     an.add_argument("--fusions", action="append", type=Path, help="fusion list (repeatable)")
-    an.add_argument("--output", "-o", required=True, type=Path, help="annotated TSV to write")
+    an.add_argument(
+        "--output", "-o", required=True, help="annotated TSV to write (- writes standard output)"
+    )
     an.add_argument("--rules", type=Path, help="directory of rule files (default: bundled)")
     an.add_argument("--sources", help="comma-separated rule sources, e.g. curated,civic")
     an.add_argument(
@@ -387,6 +424,7 @@ def _parser() -> argparse.ArgumentParser:
         default=1,
         help="worker processes (uncompressed MAF only; default: 1)",
     )
+    _tumor_options(an)
     an.set_defaults(func=_annotate)
 
     sc = commands.add_parser(

@@ -69,10 +69,13 @@ _worker_annotator: Annotator | None = None
 
 
 def _worker_init(
-    clinical: dict[str, ClinicalRecord], rules: str | None, sources: tuple[str, ...] | None
+    clinical: dict[str, ClinicalRecord],
+    rules: str | None,
+    sources: tuple[str, ...] | None,
+    tumor: str | None = None,
 ) -> None:
     global _worker_annotator
-    _worker_annotator = Annotator(clinical, rules=rules, sources=sources)
+    _worker_annotator = Annotator(clinical, rules=rules, sources=sources, tumor=tumor)
 
 
 def _worker_context(
@@ -110,6 +113,7 @@ def _annotate_parallel(
     clinical: Mapping[str, ClinicalRecord],
     sink: IO[str],
     need_context: bool,
+    tumor: str | None = None,
 ) -> Counter[str]:
     # The data start right after the header line.
     with open(path, "rb") as raw:
@@ -126,7 +130,7 @@ def _annotate_parallel(
     with ctx.Pool(
         processes=min(jobs, len(chunks)),
         initializer=_worker_init,
-        initargs=(dict(clinical), rules_arg, source_arg),
+        initargs=(dict(clinical), rules_arg, source_arg, tumor),
     ) as pool:
         if need_context:
             for found in pool.map(_worker_context, [(str(path), b, e, columns) for b, e in chunks]):
