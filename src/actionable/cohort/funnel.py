@@ -306,7 +306,7 @@ def screen(
         else:
             tumors[sample] = (None, "")
     for text, n in sorted(bad_codes.items()):
-        errors.append(f"ONCOTREE_CODE {text!r} ({n} MAF rows) is no tumor type known here")
+        errors.append(f"ONCOTREE_CODE {text!r} ({n} MAF rows) is not a known tumor type")
     none = [s for s in sequenced if tumors[s][0] is None]
     if none:
         shown = ", ".join(none[:10]) + (" ..." if len(none) > 10 else "")

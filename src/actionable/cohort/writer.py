@@ -309,7 +309,7 @@ def _tumor_warnings(counts: Mapping[str, int]) -> list[str]:
     unknown = sorted(k.removeprefix(_UNKNOWN_TUMOR) for k in counts if k.startswith(_UNKNOWN_TUMOR))
     if unknown:
         warnings.append(
-            f"{len(unknown)} ONCOTREE_CODE values of the MAF are no tumor type known here "
+            f"{len(unknown)} ONCOTREE_CODE values of the MAF are not known tumor types "
             f"({_shown(unknown)}): their rows took the clinical table's or --tumor's instead"
         )
     none = sorted(_tumor_sources(counts)["none"])

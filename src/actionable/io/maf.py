@@ -186,6 +186,8 @@ def parse_maf_change(
     ('TP53 R213*', 'MSI-H')
     >>> parse_maf_change("BRCA2", "p.S1982fs", origin="germline").origin
     'germline'
+    >>> str(parse_maf_change("BRAF", "Oncogenic Mutations"))
+    'BRAF oncogenic mutation'
     """
     text = maf_change_text(hgvsp_short, hgvsp)
     if not text or text in ("p.?", "p.="):
@@ -196,7 +198,18 @@ def parse_maf_change(
         )
     if symbol.strip().lower() in BIOMARKER_SYMBOLS:
         return parse_variant(text, origin=origin)
-    return parse_variant(text, gene=symbol, origin=origin)
+    try:
+        return parse_variant(text, gene=symbol, origin=origin)
+    except VariantParseError:
+        if text.startswith("p.") or not symbol.strip():
+            raise
+        # Atypical alterations (``Oncogenic Mutations``, ``Truncating Mutations``) read
+        # only after their gene, as a report line writes them.
+        try:
+            return parse_variant(f"{symbol} {text}", origin=origin)
+        except VariantParseError:
+            pass
+        raise
 
 
 def _cell(cells: Sequence[str], index: int | None) -> str:
