@@ -13,10 +13,13 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -131,7 +134,54 @@ def _import_civic(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- cohorts
+_TABLE_INPUTS = ("clinical", "maf", "vcf", "cna", "fusions")
+
+
+@contextlib.contextmanager
+def _stdin_tables(args: argparse.Namespace, streamed: str = "") -> Iterator[None]:
+    """Let ``-`` name standard input for any one table input. Readers that look at a
+    file twice (headers, seeks) get standard input spooled to a temporary file named
+    ``stdin``; ``streamed`` names the one input that reads the pipe itself."""
+    found = [
+        (name, index)
+        for name in _TABLE_INPUTS
+        for index, value in enumerate(_as_list(getattr(args, name, None)))
+        if str(value) == "-"
+    ]
+    if len(found) > 1:
+        names = ", ".join(f"--{name}" for name, _ in found)
+        raise ValueError(
+            f"standard input (-) is given for {names}: it can feed one input only. Write "
+            "the others to files."
+        )
+    if not found or found[0][0] == streamed:
+        yield
+        return
+    name, index = found[0]
+    with tempfile.TemporaryDirectory(prefix="actionable-stdin-") as folder:
+        spooled = Path(folder) / "stdin"
+        with open(spooled, "wb") as sink:
+            shutil.copyfileobj(sys.stdin.buffer, sink, 1 << 20)
+        value = getattr(args, name)
+        if isinstance(value, list):
+            value[index] = spooled
+        else:
+            setattr(args, name, spooled)
+        yield
+
+
+def _as_list(value: object) -> list[object]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
 def _annotate(args: argparse.Namespace) -> int:
+    with _stdin_tables(args, streamed="maf"):
+        return _run_annotate(args)
+
+
+def _run_annotate(args: argparse.Namespace) -> int:
     from .cohort import annotate
     from .cohort.writer import TUMOR_PRECEDENCE
 
@@ -204,6 +254,11 @@ def _refuse_report_inputs(args: argparse.Namespace) -> None:
 
 
 def _screen(args: argparse.Namespace) -> int:
+    with _stdin_tables(args):
+        return _run_screen(args)
+
+
+def _run_screen(args: argparse.Namespace) -> int:
     from ._files import refuse_overwrite
     from .cohort import screen
 
@@ -227,6 +282,11 @@ def _screen(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    with _stdin_tables(args):
+        return _run_report(args)
+
+
+def _run_report(args: argparse.Namespace) -> int:
     from .cohort import screen
     from .report import write_reports
 
@@ -284,9 +344,11 @@ def _cohort_options(p: argparse.ArgumentParser) -> None:
         required=True,
         type=Path,
         help="clinical table (TSV/CSV): sample_id, tumor, panel, prior_therapies, "
-        "treated_with, tmb, msi",
+        "treated_with, tmb, msi (- reads standard input)",
     )
-    p.add_argument("--maf", action="append", type=Path, help="MAF file (repeatable)")
+    p.add_argument(
+        "--maf", action="append", type=Path, help="MAF file (repeatable; - reads standard input)"
+    )
     p.add_argument(
         "--vcf",
         action="append",
@@ -297,13 +359,15 @@ def _cohort_options(p: argparse.ArgumentParser) -> None:
         "--cna",
         action="append",
         type=Path,
-        help="discrete copy-number matrix, genes x samples (repeatable)",
+        help="copy number: GISTIC matrix (genes x samples) or individual calls "
+        "(SAMPLE_ID, HUGO_SYMBOL, ALTERATION); repeatable",
     )
     p.add_argument(
         "--fusions",
         action="append",
         type=Path,
-        help="fusion list: STAR-Fusion, cBioPortal SV or PCGR (repeatable)",
+        help="fusions / structural variants: STAR-Fusion, OncoKB fusion or SV layout, "
+        "cBioPortal SV or PCGR (repeatable)",
     )
     p.add_argument(
         "--threshold",
@@ -410,8 +474,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     an.add_argument("maf", help="MAF file (.gz accepted; - reads standard input)")
     an.add_argument("--clinical", type=Path, help="clinical table giving each sample's tumor type")
-    an.add_argument("--cna", action="append", type=Path, help="copy-number matrix (repeatable)")
-    an.add_argument("--fusions", action="append", type=Path, help="fusion list (repeatable)")
+    an.add_argument(
+        "--cna",
+        action="append",
+        type=Path,
+        help="copy number: GISTIC matrix or individual calls (repeatable)",
+    )
+    an.add_argument(
+        "--fusions",
+        action="append",
+        type=Path,
+        help="fusions / structural variants: STAR-Fusion, OncoKB or cBioPortal layouts "
+        "(repeatable)",
+    )
     an.add_argument(
         "--output", "-o", required=True, help="annotated TSV to write (- writes standard output)"
     )
@@ -477,7 +552,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return func(args)
+        code = func(args)
+        # Flush here, not at interpreter exit, so a reader that went away is seen below.
+        sys.stdout.flush()
+        return code
     except ActionableError as error:
         print(f"actionable: error: {error}", file=sys.stderr)
         return 2
@@ -485,11 +563,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"actionable: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
-        # The reader went away (`actionable ... | head`): not an error worth a message.
-        # Point stdout at devnull so the interpreter's final flush cannot fail again.
+        # The reader went away (`actionable ... | head`): it took what it wanted, so the
+        # run ends quietly and successfully. Point stdout at devnull so the
+        # interpreter's final flush cannot fail again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 1
+        return 0
     except OSError as error:
         print(f"actionable: error: {error}", file=sys.stderr)
         return 1

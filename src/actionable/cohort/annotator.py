@@ -429,11 +429,13 @@ def _annotate_lines(
                 write("\t".join(cells[:width]) + "\t" + "\t".join((*_EMPTY[:-1], note)) + "\n")
                 continue
             write(text + empty_tail)
-            if progress is not None and not rows % 100_000:
+            if progress is not None and not rows & 0x3FFF:
                 progress.update(rows)
             continue
         rows += 1
         with_rules += 1
+        if progress is not None and not rows & 0x3FFF:
+            progress.update(rows)
         cells = text.split("\t")
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))

@@ -255,11 +255,11 @@ def screen(
     unknown: Counter[str] = Counter()
     maf_tumors: dict[str, str] = {}
     bad_codes: Counter[str] = Counter()
-    bar = _Progress("read records", progress)
+    bar = _Progress("read records", progress, unit=" records")
     number = 0
     for record in read_variant_files(maf, vcf, cna, fusions, min_fusion_reads=min_fusion_reads):
         number += 1
-        if not number % 10_000:
+        if not number & 0x3FFF:
             bar.update(number)
         sample = record.sample
         if sample is None:
@@ -331,9 +331,13 @@ def screen(
             )
         )
     reports: dict[str, Report] = {}
+    evaluated = _Progress("evaluate patients", progress, total=len(tasks), unit=" patients")
     if jobs > 1 and len(tasks) > 1:
         with multiprocessing.get_context("spawn").Pool(min(jobs, len(tasks))) as pool:
-            reports.update(pool.map(_evaluate_patient, tasks))
+            chunk = max(1, len(tasks) // (jobs * 16))
+            for sample, report in pool.imap(_evaluate_patient, tasks, chunksize=chunk):
+                reports[sample] = report
+                evaluated.advance()
     else:
         engine = _engine(rules, sources)
         for sample, listed, tumor, prior, _, _, facts in tasks:
@@ -344,6 +348,8 @@ def screen(
                 prior_therapies=prior,
                 facts=dict(facts) or None,
             )
+            evaluated.advance()
+    evaluated.done()
 
     patients: dict[str, Patient] = {}
     for sample, row in records.items():

@@ -22,6 +22,7 @@ from ..io import ClinicalRecord
 from ..io.maf import MafColumns
 from ..models import Report, Variant
 from .annotator import Annotator, _annotate_lines, _collect_maf_context, _engine
+from .progress import _Progress
 
 
 def _chunk_offsets(path: Path, start: int, parts: int) -> list[tuple[int, int]]:
@@ -114,6 +115,7 @@ def _annotate_parallel(
     sink: IO[str],
     need_context: bool,
     tumor: str | None = None,
+    progress: _Progress | None = None,
 ) -> Counter[str]:
     # The data start right after the header line.
     with open(path, "rb") as raw:
@@ -148,8 +150,10 @@ def _annotate_parallel(
                 for (b, e), first, o in zip(chunks, firsts, outs, strict=True)
             ]
             totals: Counter[str] = Counter()
-            for result in pool.map(_worker_annotate, tasks):
+            for result in pool.imap(_worker_annotate, tasks):
                 totals.update(result)
+                if progress is not None:
+                    progress.update(totals["rows"])
             for part in outs:
                 with open(part, encoding="utf-8", newline="") as piece:
                     while block := piece.read(1 << 22):

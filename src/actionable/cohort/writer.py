@@ -35,7 +35,7 @@ from .annotator import (
     load_clinical,
 )
 from .columns import _EMPTY, ANNOTATION_COLUMNS, _clean
-from .pool import _annotate_parallel
+from .pool import _annotate_parallel, _count_lines
 from .progress import _Progress
 
 __all__ = ["TUMOR_PRECEDENCE", "AnnotateSummary", "annotate"]
@@ -172,7 +172,6 @@ def annotate(
         elif record.sample is None and record.status == "error":
             warnings.append(f"{record.source}:{record.line}: {record.reason}")
     maf_path = Path(maf)
-    bar = _Progress("annotate rows", progress)
     piped = str(maf) == "-"
     with sys.stdin if piped else open_text(maf_path) as handle:
         comments, header, header_line = _maf_header(handle)
@@ -189,6 +188,11 @@ def annotate(
                 "the MAF has no HGVSp_Short/HGVSp column: no row can be interpreted offline"
             )
         compressed = not piped and _is_gzip(maf_path)
+        total = None
+        if progress is not False and not piped and not compressed:
+            # One fast pass over the bytes gives the bar its total and its ETA.
+            total = max(_count_lines(maf_path, 0, maf_path.stat().st_size) - header_line, 0)
+        bar = _Progress("annotate rows", progress, total=total)
         need_context = any(not k.startswith("biomarker:") for k in annotator.referenced_keys)
         parallel = jobs > 1 and not piped and not compressed
         if jobs > 1 and not parallel:
@@ -217,6 +221,7 @@ def annotate(
                     sink,
                     need_context,
                     tumor,
+                    bar,
                 )
             else:
                 if need_context and not piped:
