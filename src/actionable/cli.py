@@ -312,8 +312,13 @@ ANNOTATE_EXAMPLES = """\
 Appends OncoKB-annotator columns (HIGHEST_LEVEL, LEVEL_1 ... LEVEL_R2) plus
 ACTIONABLE_RULE_IDS, RATIONALE and ACTIONABLE_ERROR to every MAF row.
 
+The tumor type of a row comes from the MAF's ONCOTREE_CODE column, else the
+clinical table, else --tumor; samples with none are counted in a warning.
+- as an input reads standard input; -o - writes the annotated MAF to standard output.
+
 examples:
   actionable annotate cohort.maf --clinical clinical.tsv -o annotated.tsv
+  actionable annotate cohort.maf --tumor LUAD -o - | head
   actionable annotate cohort.maf --clinical clinical.tsv --cna data_cna.txt \\
       --fusions star-fusion.fusion_predictions.tsv -o annotated.tsv --jobs 4
 """
