@@ -18,6 +18,7 @@ __all__ = [
     "FactError",
     "InputFileError",
     "MissingExtraError",
+    "ResidueConflictError",
     "RuleFileError",
     "SourceError",
     "UnknownTumorError",
@@ -66,6 +67,40 @@ class VariantParseError(ActionableError, ValueError):
 
     def __reduce__(self) -> tuple[type[VariantParseError], tuple[str, str, str | None]]:
         return type(self), (self.text, self.problem, self.suggestion)
+
+
+class ResidueConflictError(VariantParseError):
+    """A protein change that contradicts what the library knows about the position: the
+    reference residue (``KRAS V12C``), the protein length (``KRAS V600E``), or another
+    gene's signature hotspot at a residue not known for this gene (``BRAF G12C``).
+
+    ``known`` is the residue the library knows at ``position`` (``None`` when it knows
+    none); ``hotspot_genes`` the oncogenes whose signature hotspot the change names.
+
+    >>> import actionable
+    >>> try:
+    ...     actionable.parse_variant("KRAS V12C")
+    ... except actionable.errors.ResidueConflictError as e:
+    ...     e.gene, e.position, e.known
+    ('KRAS', 12, 'G')
+    """
+
+    def __init__(
+        self,
+        text: str,
+        problem: str,
+        suggestion: str | Callable[[], str] | None = None,
+        *,
+        gene: str | None = None,
+        position: int | None = None,
+        known: str | None = None,
+        hotspot_genes: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(text, problem, suggestion)
+        self.gene = gene
+        self.position = position
+        self.known = known
+        self.hotspot_genes = hotspot_genes
 
 
 class FactError(ActionableError, ValueError):
