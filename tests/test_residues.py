@@ -133,14 +133,14 @@ _AA = "ACDEFGHIKLMNPQRSTVWY"
     ref=st.sampled_from(_AA),
     position=st.one_of(st.sampled_from([1, 12, 13, 61, 132, 545, 600, 1010, 1047]),
                        st.integers(1, 40_000)),
-    alt=st.sampled_from(_AA + "*"),
+    alt=st.sampled_from([*_AA, "*", "fs", "Rfs", "fs*12", "Efs*1", "fs*0", "fs*?", "Xfs"]),
     prefix=st.sampled_from(["", "p."]),
 )  # fmt: skip
 def test_fast_path_agrees_with_general_parser(
     gene: str, ref: str, position: int, alt: str, prefix: str
 ) -> None:
-    """``GENE X123Y`` read by the precompiled fast path gives exactly what the general
-    parser gives (or refuses it the same way)."""
+    """``GENE X123Y`` and ``GENE X123fs`` read by the precompiled fast path give exactly
+    what the general parser gives (or are refused the same way)."""
     text = f"{gene} {prefix}{ref}{position}{alt}"
     fast = _changes.common_change(text, "unknown")
     try:

@@ -648,7 +648,10 @@ def _fast_protein(
     return trusted(Variant, fields)
 
 
-_COMMON_RE = re.compile(rf"([A-Za-z0-9-]+) (?:p\.)?([{_AA}])([1-9][0-9]{{0,4}})([{_AA}*])")
+_COMMON_RE = re.compile(
+    rf"([A-Za-z0-9-]+) (?:p\.)?([{_AA}])([1-9][0-9]{{0,4}})"
+    rf"(?:([{_AA}*])|([{_AA}])?fs(?:\*([1-9][0-9]{{0,5}}))?)"
+)
 # Raw symbol as written -> (approved symbol, genes tuple); filled as symbols are seen,
 # bounded because the keys come from user text. A dict read or write is atomic.
 _COMMON_GENES: dict[str, tuple[str, tuple[str]]] = {}
@@ -658,13 +661,14 @@ _NOT_COMMON = frozenset({"TERT", "MET"})
 
 
 def common_change(text: str, origin: str) -> Variant | None:
-    """``GENE X123Y``, most of any real input (``BRAF V600E``, ``TP53 R213*``), as one
-    precompiled match, a dict read and a table check; None for anything else or
-    anything the library would refuse (the general path then says why)."""
+    """``GENE X123Y`` and ``GENE X123fs``, most of any real input (``BRAF V600E``,
+    ``TP53 R213*``, ``APC R1450Efs*5``), as one precompiled match, a dict read and a
+    table check; None for anything else or anything the library would refuse (the
+    general path then says why)."""
     m = _COMMON_RE.fullmatch(text)
     if m is None:
         return None
-    head, ref, pos_s, alt = m.groups()
+    head, ref, pos_s, alt, fs_alt, fs_length = m.groups()
     found = _COMMON_GENES.get(head)
     if found is None:
         gene = _gene_index().get(head.upper())
@@ -681,8 +685,14 @@ def common_change(text: str, origin: str) -> Variant | None:
     values = _COMMON_TEMPLATE.copy()
     values["gene"] = found[0]
     values["genes"] = found[1]
-    values["kind"] = "nonsense" if alt == "*" else "missense"
-    values["alteration"] = ref + pos_s + alt
+    if alt is None:  # a frameshift, as _protein writes it
+        values["kind"] = "frameshift"
+        tail = "*" + fs_length if fs_length else ""
+        values["alteration"] = ref + pos_s + (fs_alt or "") + "fs" + tail
+        alt = fs_alt
+    else:
+        values["kind"] = "nonsense" if alt == "*" else "missense"
+        values["alteration"] = ref + pos_s + alt
     values["position"] = position
     values["ref"] = ref
     values["alt"] = alt
