@@ -33,6 +33,7 @@ from actionable.oncogenicity import (
     pathogenic_missense,
 )
 from actionable.rules import load_rule_file, parse_pattern
+from actionable.variants._checks import conflict
 
 
 def write(directory: Path, name: str, text: str) -> Path:
@@ -339,9 +340,14 @@ def test_brca2_oncogenic_pattern_is_decided_by_the_classifier() -> None:
     assert "o" not in fact_for(actionable.parse_variant("BRCA2 c.9976A>T"))
 
 
+def _free(ref: str) -> st.SearchStrategy[int]:
+    """BRCA2 positions where the library knows no other residue than ``ref``."""
+    return st.integers(1, 3418).filter(lambda p: conflict("BRCA2", p, None, ref) is None)
+
+
 _BRCA2_LINES = st.one_of(
-    st.builds(lambda p: f"BRCA2 E{p}*", st.integers(1, 3418)),
-    st.builds(lambda p: f"BRCA2 S{p}fs", st.integers(1, 3418)),
+    st.builds(lambda p: f"BRCA2 E{p}*", _free("E")),
+    st.builds(lambda p: f"BRCA2 S{p}fs", _free("S")),
     st.builds(lambda p: f"BRCA2 K{p}*", st.sampled_from([3325, 3326, 3327])),
     st.builds(lambda p: f"BRCA2 X{p}_splice", st.integers(3300, 3418)),
     st.sampled_from(["BRCA2 deletion", "BRCA2 c.9976A>T", "BRCA2 c.7008-1G>A", "BRCA2 D2723H"]),

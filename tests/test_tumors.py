@@ -576,7 +576,7 @@ def test_valid_contexts_pass() -> None:
         (
             TumorContext(include=("COADRED",)),
             "invalid tumor context: include: unknown OncoTree code 'COADRED' "
-            "(did you mean COADREAD, COAD, ECAD?)",
+            "(did you mean COADREAD, COAD, CEAD?)",
         ),
         (
             TumorContext(include=("all",), exclude=("coadread",)),
@@ -611,8 +611,8 @@ def test_valid_contexts_pass() -> None:
         ),
         (
             TumorContext(include=("COAD", "XXXX"), exclude=("COAD",)),
-            "invalid tumor context: include: unknown OncoTree code 'XXXX' (did you mean XGA, "
-            "PXA, JXG?); 'COAD' is both included and excluded",
+            "invalid tumor context: include: unknown OncoTree code 'XXXX' (did you mean AFX, "
+            "JXG, PXA?); 'COAD' is both included and excluded",
         ),
     ],
 )
@@ -652,7 +652,7 @@ def _copy_knowledgebase(tmp_path: Path, synonyms: str) -> Path:
 def isolated_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     def use(synonyms: str) -> None:
         kb = _copy_knowledgebase(tmp_path, synonyms)
-        monkeypatch.setattr(tumors, "knowledgebase_dir", lambda: kb)
+        monkeypatch.setattr(tumors.vocabulary, "knowledgebase_dir", lambda: kb)
         tumors._clear_caches()
 
     yield use
@@ -745,7 +745,12 @@ def test_loading_is_thread_safe() -> None:
 
 
 def test_docstring_examples() -> None:
-    failures, tried = doctest.testmod(tumors, optionflags=doctest.ELLIPSIS)
+    from actionable.tumors import contexts, lookups, matching
+
+    tried = failures = 0
+    for module in (tumors, matching, lookups, contexts):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        tried, failures = tried + result.attempted, failures + result.failed
     assert tried >= 10
     assert failures == 0
 
@@ -778,3 +783,33 @@ def test_case_and_qualifiers_never_change_the_answer(
         c.upper() if flag else c.lower() for c, flag in zip(phrase, upper, strict=False)
     )
     assert resolve_tumor(prefix + mixed).code == resolve_tumor(phrase).code
+
+
+def test_suggestions_are_computed_only_when_shown_and_cached() -> None:
+    from actionable.tumors import matching
+
+    text = "pancreatic adenocarcinomma of unknown kind zzq"
+    matching._suggest.cache_clear()
+    with pytest.raises(UnknownTumorError) as info:
+        resolve_tumor(text)
+    assert matching._suggest.cache_info().misses == 0  # raising costs no fuzzy search
+    first = str(info.value)
+    assert matching._suggest.cache_info().misses == 1
+    assert "did you mean" in first and info.value.suggestions
+    with pytest.raises(UnknownTumorError) as again:
+        resolve_tumor(text)
+    assert str(again.value) == first
+    assert matching._suggest.cache_info().hits == 1  # the same unknown text: from the cache
+
+
+def test_package_split_keeps_every_import() -> None:
+    import actionable.tumors as package
+    from actionable.tumors import contexts, lookups, matching, tree, vocabulary
+
+    assert package.resolve_tumor is matching.resolve_tumor
+    assert package.match is contexts.match
+    assert package.descendants is lookups.descendants
+    assert package._build_index is vocabulary._build_index
+    assert package.ROOT == tree.ROOT == "TISSUE"
+    for name in package.__all__:
+        assert getattr(package, name) is not None

@@ -18,6 +18,7 @@ __all__ = [
     "FactError",
     "InputFileError",
     "MissingExtraError",
+    "ResidueConflictError",
     "RuleFileError",
     "SourceError",
     "UnknownTumorError",
@@ -68,6 +69,40 @@ class VariantParseError(ActionableError, ValueError):
         return type(self), (self.text, self.problem, self.suggestion)
 
 
+class ResidueConflictError(VariantParseError):
+    """A protein change that contradicts what the library knows about the position: the
+    reference residue (``KRAS V12C``), the protein length (``KRAS V600E``), or another
+    gene's signature hotspot at a residue not known for this gene (``BRAF G12C``).
+
+    ``known`` is the residue the library knows at ``position`` (``None`` when it knows
+    none); ``hotspot_genes`` the oncogenes whose signature hotspot the change names.
+
+    >>> import actionable
+    >>> try:
+    ...     actionable.parse_variant("KRAS V12C")
+    ... except actionable.errors.ResidueConflictError as e:
+    ...     e.gene, e.position, e.known
+    ('KRAS', 12, 'G')
+    """
+
+    def __init__(
+        self,
+        text: str,
+        problem: str,
+        suggestion: str | Callable[[], str] | None = None,
+        *,
+        gene: str | None = None,
+        position: int | None = None,
+        known: str | None = None,
+        hotspot_genes: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(text, problem, suggestion)
+        self.gene = gene
+        self.position = position
+        self.known = known
+        self.hotspot_genes = hotspot_genes
+
+
 class FactError(ActionableError, ValueError):
     """A patient fact could not be read, or two places state it differently.
 
@@ -93,19 +128,38 @@ class UnknownTumorError(ActionableError, ValueError):
     """A tumor text matched no OncoTree code, name or synonym.
 
     ``suggestions`` holds the closest known terms, best first.
+
+    >>> str(UnknownTumorError("coln NEC", lambda: ("colon NEC",)))
+    "unknown tumor type 'coln NEC'; did you mean 'colon NEC'? Use an OncoTree code ..."
     """
 
-    def __init__(self, text: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(
+        self, text: str, suggestions: Sequence[str] | Callable[[], Sequence[str]] = ()
+    ) -> None:
         self.text = text
-        self.suggestions = tuple(suggestions)
-        message = f"unknown tumor type {text!r}"
+        # A callable (the closest known terms) is computed only when the suggestions or
+        # the message are asked for: a cohort that skips unknown tumors never pays for it.
+        self._suggestions = suggestions if callable(suggestions) else tuple(suggestions)
+        super().__init__(text)
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        """The closest known terms, best first."""
+        if callable(self._suggestions):
+            self._suggestions = tuple(self._suggestions())
+        return self._suggestions
+
+    def __str__(self) -> str:
+        message = f"unknown tumor type {self.text!r}"
         if self.suggestions:
             message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
-        message += (
+        return message + (
             " Use an OncoTree code (e.g. 'COAD'), an OncoTree name, or add a synonym to "
             "knowledgebase/tumor_synonyms.yaml."
         )
-        super().__init__(message)
+
+    def __reduce__(self) -> tuple[type[UnknownTumorError], tuple[str, tuple[str, ...]]]:
+        return type(self), (self.text, self.suggestions)
 
 
 class RuleFileError(ActionableError, ValueError):

@@ -161,7 +161,8 @@ _CODON_KINDS = frozenset({"missense", "nonsense", "codon"})
 CLASS_KINDS: dict[str, frozenset[str]] = {
     "mutations": _MUTATION_KINDS,
     "missense mutations": frozenset({"missense"}),
-    "truncating mutations": _TRUNCATING_KINDS,
+    # "NF1 truncating mutation": a report that names the class but not the change.
+    "truncating mutations": _TRUNCATING_KINDS | {"truncating_mutation"},
     "inframe deletions": frozenset({"inframe_deletion", "inframe_delins", "exon_deletion"}),
     "inframe insertions": frozenset({"inframe_insertion", "duplication", "exon_insertion"}),
 }

@@ -24,6 +24,8 @@ from functools import lru_cache
 from ..errors import VariantParseError
 from ..genes import exon_of, exon_range
 from ..models import Variant
+from ._changes import common_change
+from ._checks import MAX_POSITION
 from ._lines import read_line, read_short
 
 __all__ = [
@@ -40,8 +42,6 @@ __all__ = [
 
 MAX_LINE_LENGTH = 2_000
 """Longest report line read (a real one is under 300 characters); longer is refused."""
-MAX_POSITION = 35_000
-"""Highest protein position accepted: the longest human protein (titin) has ~34,350."""
 MAX_COPY_NUMBER = 1_000.0
 MAX_BIOMARKER_VALUE = 10_000.0
 """Largest TMB (mut/Mb) or other biomarker value read from a line."""
@@ -57,6 +57,15 @@ def _check_length(text: object) -> None:
 
 
 def _check_numbers(text: str, variant: Variant) -> Variant:
+    values = variant.__dict__
+    position, end = values["position"], values["end_position"]
+    if (
+        values["copy_number"] is None
+        and values["value"] is None
+        and (position is None or 0 < position <= MAX_POSITION)
+        and (end is None or 0 < end <= MAX_POSITION)
+    ):
+        return variant  # most lines: nothing to check, without six attribute reads
     for name in ("position", "end_position"):
         number = getattr(variant, name)
         if number is not None and not 0 < number <= MAX_POSITION:
@@ -81,6 +90,10 @@ def _check_numbers(text: str, variant: Variant) -> Variant:
 def _read_one_or_more(
     text: str, gene: str | None, origin: str | None
 ) -> Variant | tuple[Variant, ...]:
+    if gene is None and origin is None and type(text) is str:
+        common = common_change(text, "unknown")  # checked in full: "BRAF V600E"
+        if common is not None:
+            return common
     _check_length(text)
     if gene is None and origin is None:
         short = read_short(text, None)

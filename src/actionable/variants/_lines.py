@@ -79,6 +79,10 @@ _GENE_LEVEL_RE = re.compile(
     r"|mutation positive|mutation detected)",
     re.IGNORECASE,
 )
+_TRUNCATING_RE = re.compile(
+    r"(?:truncating|truncation)(?:\s+(?:mutations?|variants?|alterations?|changes?))?",
+    re.IGNORECASE,
+)
 _MMR_GENES = ("MLH1", "MSH2", "MSH6", "PMS2", "EPCAM")
 _MMR_LOSS_RE = re.compile(
     r"(?:loss of\s+)?(?P<genes>(?:mlh1|msh2|msh6|pms2)(?:\s*(?:/|and|,|&)\s*(?:mlh1|msh2|msh6"
@@ -108,6 +112,8 @@ _CONTEXT_RE = re.compile(
 )
 _CN_KINDS = frozenset({"loss", "deletion", "amplification", "gain"})
 _MET_SITES = ((2888, -2), (2888, -1), (3028, 1), (3028, 2))
+_MET_LONG_ISOFORM = ("NM_001127500", "NP_001120972")
+_MET_LONG_SHIFT = 18  # codons the longer MET isoform has before exon 14
 _C_POS = r"(\d+)(?:([+-])(\d+))?"
 _C_SUB_RE = re.compile(rf"c\.{_C_POS}([ACGT])>([ACGT])")
 _C_RANGE_RE = re.compile(rf"c\.{_C_POS}(?:_{_C_POS})?(del|dup|ins|delins)\S*")
@@ -158,9 +164,33 @@ def _fact_text(f: PatientFacts) -> tuple[str, str]:
     return "grade", f"grade {f.grade}"
 
 
-def _fact_line(body: str, text: str) -> Variant | None:
+def _fact_line(body: str, text: str) -> list[Variant] | None:
     if body[:2].upper() not in _FACT_LEADS:
         return None
+    # "ER 95%, PR 10%": several statements on one line, each a fact of its own (read
+    # so only when the line as a whole is not one statement with annotations).
+    parts = [part.strip() for part in _FACT_SEPARATOR_RE.split(body) if part.strip()]
+    several = len(parts) > 1 and all(part[:2].upper() in _FACT_LEADS for part in parts)
+    try:
+        one = _one_fact(body, text)
+    except VariantParseError:
+        if not several:
+            raise
+        one = None
+    if one is not None:
+        return [one]
+    if not several:
+        return None
+    found = [_one_fact(part, text) for part in parts]
+    if any(variant is None for variant in found):
+        return None
+    return [variant for variant in found if variant is not None]
+
+
+_FACT_SEPARATOR_RE = re.compile(r"[,;]|\s+(?:and|&)\s+|\s+/\s+")
+
+
+def _one_fact(body: str, text: str) -> Variant | None:
     facts = read_fact(body)
     method = None
     if facts is None:
@@ -308,35 +338,44 @@ def _c_pos(base: str, sign: str | None, offset: str | None) -> tuple[int, int]:
 def _met_exon14(variant: Variant, cdna: str | None, text: str) -> Variant:
     """MET changes that disrupt the exon 14 splice sites, read as exon 14 skipping
     (Frampton et al., Cancer Discov 2015, PMID 26729443; Paik et al., Cancer Discov 2015,
-    PMID 25971939). Exon 14 is c.2888-c.3028 of NM_000245 (codons 963-1010)."""
+    PMID 25971939). Exon 14 is c.2888-c.3028 of NM_000245 (codons 963-1010); in the
+    longer isoform NM_001127500 (NP_001120972), 18 codons longer before exon 14, it is
+    c.2942-c.3082 (codons 981-1028), used when the line names that transcript."""
     why = None
+    long_form = any(accession in text for accession in _MET_LONG_ISOFORM)
+    shift_c, shift_p = (_MET_LONG_SHIFT * 3, _MET_LONG_SHIFT) if long_form else (0, 0)
     written = variant.alteration.rpartition(":")[2]
     change = cdna or (written if written.startswith("c.") else None)
     if change:
         m = _C_SUB_RE.fullmatch(change)
         if m:
-            site = _c_pos(m.group(1), m.group(2), m.group(3))
+            base, offset = _c_pos(m.group(1), m.group(2), m.group(3))
+            site = (base - shift_c, offset)
             if site in _MET_SITES:
                 part = "acceptor" if site[0] == 2888 else "donor"
-                why = f"c.{site[0]}{site[1]:+d} is in the exon 14 splice {part}"
+                why = f"c.{base}{offset:+d} is in the exon 14 splice {part}"
             elif site == (3028, 0):
-                why = "c.3028 is the last base of exon 14, part of its splice donor"
+                why = f"c.{base} is the last base of exon 14, part of its splice donor"
         m = _C_RANGE_RE.fullmatch(change) if why is None else None
         if m:
             start = _c_pos(m.group(1), m.group(2), m.group(3))
             end = _c_pos(m.group(4), m.group(5), m.group(6)) if m.group(4) else start
+            start, end = (start[0] - shift_c, start[1]), (end[0] - shift_c, end[1])
             hit = [s for s in _MET_SITES if start <= s <= end]
             if hit:
                 part = "acceptor" if hit[0][0] == 2888 else "donor"
                 why = f"the {m.group(7)} covers the exon 14 splice {part}"
     first_base = variant.kind == "missense" and variant.alt in ("H", "N", "Y")
-    if why is None and variant.position == 1010 and first_base:
-        why = (f"D1010{variant.alt} changes c.3028, the last base of exon 14, part of "
+    position = variant.position - shift_p if variant.position is not None else None
+    if why is None and position == 1010 and first_base and variant.ref == "D":
+        why = (f"D{variant.position}{variant.alt} changes the last base of exon 14, part of "
                "its splice donor")  # fmt: skip
-    if why is None and variant.kind == "splice" and variant.position in (963, 1010):
+    if why is None and variant.kind == "splice" and position in (963, 1010):
         why = f"codon {variant.position} borders exon 14"
     if why is None:
         return variant
+    if long_form:
+        why += " (NM_001127500 numbering; c.2888-c.3028 and codons 963-1010 in NM_000245)"
     return changes._variant(
         gene="MET", kind="exon_skipping", alteration="exon 14 skipping", exon=14,
         cdna=change, hgvs=variant.hgvs,
@@ -628,6 +667,14 @@ def _core(head: str, leftovers: list[str], notes: Notes, text: str, hint: str | 
         mmr = _mmr_loss(head, notes)
         if mmr is not None:
             return [mmr]
+        if _TRUNCATING_RE.fullmatch(" ".join(rest)) and isinstance(_lookup_gene(gene_tok), str):
+            gene = _gene(gene_tok, text)
+            return [changes._variant(
+                gene=gene, kind="truncating_mutation", alteration="truncating mutation",
+                reading=f"{text.strip()!r} names no specific change: only rules about "
+                f"truncating {gene} mutations (nonsense, frameshift, splice) as a class "
+                "apply; the specific change would be more precise",
+            )]  # fmt: skip
         m = _GENE_LEVEL_RE.fullmatch(" ".join(rest))
         if m is not None and isinstance(_lookup_gene(gene_tok), str):
             gene = _gene(gene_tok, text)
@@ -676,6 +723,9 @@ def read_short(text: str, origin: str | None) -> Variant | None:
     """The variant of a line ``GENE change`` as the library writes it (no annotation,
     nothing to normalise), or None: most input, read without the general detours, which
     give the same answer more slowly. ``origin`` must be valid."""
+    common = changes.common_change(text, origin or "unknown")
+    if common is not None:
+        return common
     if text.count(" ") != 1 or not text.isascii():
         return None
     fast = changes._fast_protein(text, text, None, origin or "unknown")
@@ -734,9 +784,7 @@ def read_line(text: str, gene: str | None, origin: str | None) -> tuple[Variant,
             body = body[lead.end() :]
         if body.lower() in _ORIGINS:
             raise VariantParseError(text, "only an origin was given", "write e.g. 'BRCA1 C61G'")
-        fact = _fact_line(body, text)
-        if fact is not None:
-            variants = [fact]
+        variants = _fact_line(body, text)
     if variants is None:
         if ":" in body:
             body = _LABEL_RE.sub("", body)  # "Gene: KRAS, Variant: p.G12D"
