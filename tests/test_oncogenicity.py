@@ -246,3 +246,26 @@ def test_civic_oncogenic_file_is_the_build_of_the_release() -> None:
     # Likely Neutral.
     kras = {e["variant"]: e for e in data["variants"] if e["gene"] == "KRAS"}
     assert kras["R164Q"]["oncogenicity"] == "Likely Neutral"
+
+
+def test_an_unplaced_truncation_of_a_tumor_suppressor_counts_for_its_class_rules() -> None:
+    # "NF1 truncating mutation": no codon, but NF1 has no truncation cut-off.
+    variant = actionable.parse_variant("NF1 truncating mutation")
+    call = classify(variant)
+    assert (call.oncogenicity, call.mutation_effect) == (
+        "Likely Oncogenic",
+        "Likely Loss-of-function",
+    )
+    assert "give the change" in call.reason
+    assert counts_as_oncogenic_mutation(variant)
+    report = actionable.evaluate(["NF1 truncating mutation"], tumor="low-grade glioma")
+    assert ("3B", ("selumetinib",)) in [(r.level, r.therapy.drugs) for r in report.recommendations]
+
+
+def test_an_unplaced_truncation_is_not_called_where_a_cut_off_needs_its_codon() -> None:
+    # BRCA2 truncations from codon 3326 leave a working protein: without the codon the
+    # call would be a guess, and a guess could offer a PARP inhibitor for K3326*.
+    call = classify(actionable.parse_variant("BRCA2 truncating mutation"))
+    assert call.oncogenicity == "Unknown"
+    assert "3326" in call.reason
+    assert not counts_as_oncogenic_mutation(actionable.parse_variant("KRAS truncating mutation"))

@@ -277,7 +277,7 @@ _MUTATION_KINDS = frozenset(
         "missense", "nonsense", "frameshift", "inframe_deletion", "inframe_insertion",
         "inframe_delins", "duplication", "splice", "start_lost", "stop_lost", "codon",
         "exon_deletion", "exon_insertion", "exon_skipping", "coding", "deletion",
-        "oncogenic_mutation",
+        "oncogenic_mutation", "truncating_mutation",
     }
 )  # fmt: skip
 _INDEL_KINDS = frozenset({"inframe_deletion", "inframe_insertion", "inframe_delins", "duplication"})
@@ -483,6 +483,37 @@ def classify(variant: Variant) -> Classification:
     return _classify_cached(_Keyed(variant))
 
 
+def _unplaced_truncation(gene: str, role: GeneRole | None) -> Classification:
+    """ "NF1 truncating mutation": a truncation whose codon the report does not give."""
+    if role is None or role.role == "oncogene":
+        return _make(
+            "Unknown",
+            "Unknown",
+            f"a truncating mutation of {gene} without its position: "
+            f"{gene} is not a curated tumor suppressor, so truncation alone says nothing",
+            "none",
+        )
+    if role.neutral_truncations_from is not None:
+        # The cut-off cannot be checked without the codon: calling it oncogenic could
+        # offer a drug for a truncation that leaves a working protein.
+        return _make(
+            "Unknown",
+            "Unknown",
+            f"a truncating mutation of {gene} without its position: truncations from "
+            f"codon {role.neutral_truncations_from} are not deleterious, so give the change",
+            "gene-role",
+            _citations(role.truncation_citation),
+        )
+    return _make(
+        "Likely Oncogenic",
+        "Likely Loss-of-function",
+        "a truncating mutation of a tumor suppressor, as the report states without naming "
+        "the change; give the change for a more precise match",
+        "gene-role",
+        _citations(role.citation),
+    )
+
+
 class _Keyed:
     """A variant hashed by what decides its call (read depth, VAF and the report's
     wording do not), so the cache serves every report line of the same change."""
@@ -532,6 +563,8 @@ def _decide(variant: Variant) -> Classification:
             "report",
         )
     role = gene_role(gene)
+    if kind == "truncating_mutation":
+        return _unplaced_truncation(gene, role)
     flags = _hotspot_flags(variant)
     benign = benign_variant(variant)
     if benign is not None:

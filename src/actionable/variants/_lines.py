@@ -170,6 +170,9 @@ def _fact_line(body: str, text: str) -> list[Variant] | None:
     # "ER 95%, PR 10%": several statements on one line, each a fact of its own (read
     # so only when the line as a whole is not one statement with annotations).
     parts = [part.strip() for part in _FACT_SEPARATOR_RE.split(body) if part.strip()]
+    if len(parts) == 1:
+        # "ER+ PR+ HER2-": receptor panels are often printed with spaces alone.
+        parts = [part.strip() for part in _FACT_WORD_RE.split(body) if part.strip()]
     several = len(parts) > 1 and all(part[:2].upper() in _FACT_LEADS for part in parts)
     try:
         one = _one_fact(body, text)
@@ -188,6 +191,7 @@ def _fact_line(body: str, text: str) -> list[Variant] | None:
 
 
 _FACT_SEPARATOR_RE = re.compile(r"[,;]|\s+(?:and|&)\s+|\s+/\s+")
+_FACT_WORD_RE = re.compile(r"\s+(?=(?:ER|PR|HR|HER2|PD-?L1)(?:\b|[+-]))", re.IGNORECASE)
 
 
 def _one_fact(body: str, text: str) -> Variant | None:
