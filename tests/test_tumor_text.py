@@ -80,6 +80,22 @@ def test_not_a_tumor_is_refused_with_suggestions(text: str, suggestion: str) -> 
         resolve_tumor(option)
 
 
+def test_a_text_naming_no_tumor_says_so_instead_of_guessing_a_type() -> None:
+    # "did you mean 'any solid tumor'?" read as if the clinician had misspelled it.
+    with pytest.raises(UnknownTumorError) as info:
+        resolve_tumor("awaiting histology")
+    assert info.value.names_no_tumor
+    assert str(info.value) == (
+        "'awaiting histology' names no tumor type; while the type is not known, write "
+        "'any solid tumor' or 'cancer of unknown primary' (tumor-agnostic rules only), or "
+        "leave the tumor out. Once the histology is known, give it or its OncoTree code."
+    )
+    with pytest.raises(UnknownTumorError) as misspelt:
+        resolve_tumor("colonn adenocarcinomma of the ileum xyz")
+    assert not misspelt.value.names_no_tumor
+    assert str(misspelt.value).startswith("unknown tumor type")
+
+
 # --------------------------------------------------------------------------- reading
 
 

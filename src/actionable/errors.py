@@ -134,9 +134,15 @@ class UnknownTumorError(ActionableError, ValueError):
     """
 
     def __init__(
-        self, text: str, suggestions: Sequence[str] | Callable[[], Sequence[str]] = ()
+        self,
+        text: str,
+        suggestions: Sequence[str] | Callable[[], Sequence[str]] = (),
+        names_no_tumor: bool = False,
     ) -> None:
         self.text = text
+        self.names_no_tumor = names_no_tumor
+        """The text names no tumor at all ('awaiting histology'), as opposed to one
+        the library does not know: the suggestions then say what to write meanwhile."""
         # A callable (the closest known terms) is computed only when the suggestions or
         # the message are asked for: a cohort that skips unknown tumors never pays for it.
         self._suggestions = suggestions if callable(suggestions) else tuple(suggestions)
@@ -150,6 +156,15 @@ class UnknownTumorError(ActionableError, ValueError):
         return self._suggestions
 
     def __str__(self) -> str:
+        if self.names_no_tumor:
+            message = f"{self.text!r} names no tumor type"
+            if self.suggestions:
+                message += (
+                    "; while the type is not known, write "
+                    + " or ".join(repr(s) for s in self.suggestions)
+                    + " (tumor-agnostic rules only), or leave the tumor out"
+                )
+            return message + ". Once the histology is known, give it or its OncoTree code."
         message = f"unknown tumor type {self.text!r}"
         if self.suggestions:
             message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
@@ -158,8 +173,8 @@ class UnknownTumorError(ActionableError, ValueError):
             "knowledgebase/tumor_synonyms.yaml."
         )
 
-    def __reduce__(self) -> tuple[type[UnknownTumorError], tuple[str, tuple[str, ...]]]:
-        return type(self), (self.text, self.suggestions)
+    def __reduce__(self) -> tuple[type[UnknownTumorError], tuple[str, tuple[str, ...], bool]]:
+        return type(self), (self.text, self.suggestions, self.names_no_tumor)
 
 
 class RuleFileError(ActionableError, ValueError):

@@ -172,7 +172,9 @@ def _resolve(text: str) -> TumorType:
         # Nothing but qualifiers ("metastatic") has nothing to suggest; a text that names no tumor
         # ("awaiting histology", "?") gets what to write while the type is not known.
         only_qualifiers = not reading.core and key
-        raise UnknownTumorError(text, () if only_qualifiers else _not_a_tumor_hints(key))
+        raise UnknownTumorError(
+            text, () if only_qualifiers else _not_a_tumor_hints(key), names_no_tumor=True
+        )
     if found is None:
         found = _compose(idx, reading)
     if found is None:
