@@ -35,6 +35,7 @@ examples:
   actionable annotate cohort.maf --clinical clinical.tsv -o annotated.tsv --jobs 4
   actionable screen --clinical clinical.tsv --maf cohort.maf --threshold 2 --plot funnel.png
   actionable report --clinical clinical.tsv --maf cohort.maf --html reports/
+  actionable serve --port 8080
 """
 
 
@@ -232,6 +233,19 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import Settings, read_token, run
+
+    settings = Settings(
+        rules=args.rules,
+        sources=tuple(args.sources.split(",")) if args.sources else None,
+        token=read_token(args.token_file) if args.token_file else None,
+        token_file=args.token_file,
+    )
+    run(settings, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
 ANNOTATE_EXAMPLES = """\
 Appends OncoKB-annotator columns (HIGHEST_LEVEL, LEVEL_1 ... LEVEL_R2) plus
 ACTIONABLE_RULE_IDS, RATIONALE and ACTIONABLE_ERROR to every MAF row.
@@ -420,6 +434,25 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--markdown", type=Path, help="folder for the Markdown reports")
     rp.add_argument("--sample", action="append", help="only this patient (repeatable)")
     rp.set_defaults(func=_report)
+
+    sv = commands.add_parser(
+        "serve",
+        help="serve the OncoKB-compatible web API and the tumor-board page",
+        description="Serve the OncoKB-compatible web API (/api/v1, docs at /docs) and the "
+        "tumor-board page (/), answered from the rules on this machine.",
+        epilog="example: actionable serve --port 8080 --sources curated,civic",
+    )
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    sv.add_argument("--rules", type=Path, help="directory of rule files (default: bundled)")
+    sv.add_argument("--sources", help="comma-separated rule sources (default: curated; add civic)")
+    sv.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    sv.add_argument(
+        "--token-file",
+        type=Path,
+        help="file holding a token every request must send as Authorization: Bearer <token>",
+    )
+    sv.set_defaults(func=_serve)
     return parser
 
 
