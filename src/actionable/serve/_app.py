@@ -195,6 +195,9 @@ def build_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     _install_handlers(app)
+    from ._oncokb import router as oncokb_router
+
+    app.include_router(oncokb_router(engine, settings))
     app.include_router(_meta(engine))
     app.include_router(_native(engine))
     app.include_router(_page.router(engine))
