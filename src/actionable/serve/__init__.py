@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import signal
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -194,9 +195,21 @@ def run(
         "server_header": False,
         "timeout_graceful_shutdown": 10,
     }
-    if workers == 1:
-        uvicorn.run(create_app(settings), **options)
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again for
+    # the previous handler: these make that a clean exit (status 0) rather than a kill.
+    previous = signal.signal(signal.SIGTERM, _exit_cleanly)
+    try:
+        if workers == 1:
+            uvicorn.run(create_app(settings), **options)
+            return
+        create_app(settings)  # fail here, once, on a wrong rules folder; fills the disk cache
+        os.environ[_ENV] = settings.model_copy(update={"token": None}).model_dump_json()
+        uvicorn.run("actionable.serve:_worker_app", factory=True, workers=workers, **options)
+    except KeyboardInterrupt:
         return
-    create_app(settings)  # fail here, once, on a wrong rules folder; also fills the disk cache
-    os.environ[_ENV] = settings.model_copy(update={"token": None}).model_dump_json()
-    uvicorn.run("actionable.serve:_worker_app", factory=True, workers=workers, **options)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
