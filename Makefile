@@ -70,6 +70,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/evaluate.py --sources curated,civic
 	$(BIN)/python benchmarks/cohort.py
 	$(BIN)/python benchmarks/tumors.py
+	$(BIN)/python benchmarks/serve.py
 
 # Regenerate the committed vocabularies from ../shared/data (not needed to use the library).
 data: $(STAMP)

@@ -152,6 +152,10 @@ def _columns(answer: dict[str, Any]) -> dict[str, str]:
     for implication in answer["diagnosticImplications"] + answer["prognosticImplications"]:
         assert implication["levelOfEvidence"].startswith(("LEVEL_Dx", "LEVEL_Px"))
         assert isinstance(implication["pmids"], list)
+    # With -d the annotator copies the summaries without checking they exist.
+    summaries = ["geneSummary", "variantSummary", "tumorTypeSummary", "diagnosticSummary"]
+    descriptions = [answer[key] for key in [*summaries, "prognosticSummary"]]
+    assert all(isinstance(text, str) for text in [*descriptions, effect["description"]])
     resistant = set(row["LEVEL_R1"])
     highest = next((lv for lv in levels[:5] if row[lv] and not resistant >= set(row[lv])), "")
     return {

@@ -132,9 +132,7 @@ class Annotator:
             annotation = annotate_variant(line, tumor, rules=self.engine)
         except (VariantParseError, ArgumentError) as error:
             return str(error)  # an alteration this library cannot read: answered Unknown
-        body = annotation.to_oncokb()
-        body["actionable"] = _reading(annotation)
-        return body
+        return _complete(annotation)
 
     def answer(self, ask: Ask) -> dict[str, Any]:
         """The OncoKB-shaped answer to one query (``UnknownTumorError`` propagates: a
@@ -166,9 +164,22 @@ class Annotator:
             data_version=version,
             data_date=date,
         )  # fmt: skip
-        body = annotation.to_oncokb()
-        body["actionable"] = _reading(annotation)
-        return body
+        return _complete(annotation)
+
+
+def _complete(annotation: Annotation) -> dict[str, Any]:
+    """The core's ``IndicatorQueryResp``, plus the fields clients index without checking
+    (the annotator's ``-d`` reads every summary) and how the query was read."""
+    body = annotation.to_oncokb()
+    for key in ("geneSummary", "tumorTypeSummary", "diagnosticSummary", "prognosticSummary"):
+        body.setdefault(key, "")
+    # The one sentence the classifier gave for its call is this library's variant summary.
+    body.setdefault("variantSummary", annotation.mutation_effect_description)
+    body.setdefault("highestFdaLevel", None)
+    body.setdefault("otherSignificantSensitiveLevels", [])
+    body.setdefault("otherSignificantResistanceLevels", [])
+    body["actionable"] = _reading(annotation)
+    return body
 
 
 def _reading(annotation: Annotation) -> dict[str, Any]:
