@@ -35,6 +35,7 @@ examples:
   actionable annotate cohort.maf --clinical clinical.tsv -o annotated.tsv --jobs 4
   actionable screen --clinical clinical.tsv --maf cohort.maf --threshold 2 --plot funnel.png
   actionable report --clinical clinical.tsv --maf cohort.maf --html reports/
+  actionable annotate-clinical -i clinical.tsv -a annotated.tsv -o clinical.annotated.tsv
 """
 
 
@@ -420,6 +421,10 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--markdown", type=Path, help="folder for the Markdown reports")
     rp.add_argument("--sample", action="append", help="only this patient (repeatable)")
     rp.set_defaults(func=_report)
+
+    from .annotation.clinical import register as register_annotate_clinical
+
+    register_annotate_clinical(commands)
     return parser
 
 
