@@ -36,6 +36,7 @@ examples:
   actionable screen --clinical clinical.tsv --maf cohort.maf --threshold 2 --plot funnel.png
   actionable report --clinical clinical.tsv --maf cohort.maf --html reports/
   actionable serve --port 8080
+  actionable annotate-clinical -i clinical.tsv -a annotated.tsv -o clinical.annotated.tsv
 """
 
 
@@ -453,6 +454,9 @@ def _parser() -> argparse.ArgumentParser:
         help="file holding a token every request must send as Authorization: Bearer <token>",
     )
     sv.set_defaults(func=_serve)
+    from .annotation.clinical import register as register_annotate_clinical
+
+    register_annotate_clinical(commands)
     return parser
 
 
