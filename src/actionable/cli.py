@@ -454,6 +454,7 @@ def _parser() -> argparse.ArgumentParser:
         help="file holding a token every request must send as Authorization: Bearer <token>",
     )
     sv.set_defaults(func=_serve)
+
     from .annotation.clinical import register as register_annotate_clinical
 
     register_annotate_clinical(commands)
