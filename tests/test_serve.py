@@ -443,3 +443,33 @@ def test_shutdown_on_signal(tmp_path: Path, how: signal.Signals) -> None:
         with pytest.raises(httpx.ConnectError):
             httpx.get(running.url + API + "/info", timeout=2)
         assert "Finished server process" in running.output()
+
+
+ERBB2_RULES = """
+gene: ERBB2
+rules:
+  - id: t-erbb2-amp-crc
+    alteration: amplification
+    tumor: {include: [COADREAD]}
+    therapy: [tucatinib, trastuzumab]
+    effect: sensitivity
+    level: "1"
+    summary: Test rule, HER2-amplified colorectal cancer.
+    evidence: [{fda: Tukysa (tucatinib) prescribing information, year: 2023}]
+"""
+
+
+def test_answers_from_the_rules_folder_given(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "ERBB2.yaml").write_text(ERBB2_RULES, encoding="utf-8")
+    with running_server(tmp_path, "--rules", str(rules)) as running:
+        params = {"hugoSymbol": "ERBB2", "copyNameAlterationType": "AMPLIFICATION"}
+        crc = httpx.get(running.url + CNA, params={**params, "tumorType": "COAD"}).json()
+        assert [t["level"] for t in crc["treatments"]] == ["LEVEL_1"]
+        assert _drugs(crc, "LEVEL_1") == ["Tucatinib+Trastuzumab"]
+        # BRAF V600E has no rule in this folder: no treatment, whatever the bundled rules say.
+        braf = {"hugoSymbol": "BRAF", "alteration": "V600E", "tumorType": "MEL"}
+        assert httpx.get(running.url + MUTATIONS, params=braf).json()["treatments"] == []
+    missing = _serve("--rules", str(tmp_path / "missing"))
+    assert missing.returncode == 2 and "missing" in missing.stderr
