@@ -120,7 +120,7 @@ class Annotator:
     base is read-only for the life of the process, and cohorts repeat their variants."""
 
     def __init__(
-        self, engine: Engine, *, genes: Set[str] = frozenset(), cache: int = 65536
+        self, engine: Engine, *, genes: Set[str] = frozenset(), cache: int = 16384
     ) -> None:
         self.engine = engine
         self.genes = genes
