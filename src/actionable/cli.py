@@ -144,11 +144,12 @@ def _annotate(args: argparse.Namespace) -> int:
         rules=args.rules,
         sources=args.sources.split(",") if args.sources else None,
         jobs=args.jobs,
+        extra_columns=args.extra_columns,
     )
     for warning in summary.warnings:
         print(f"actionable: warning: {warning}", file=sys.stderr)
     print(
-        f"{summary.rows} rows, {summary.with_rules} in genes with rules, {summary.annotated} "
+        f"{summary.rows} rows, {summary.with_rules} in known genes, {summary.annotated} "
         f"with a recommendation, {summary.skipped} non-coding, {summary.errors} unreadable; "
         f"wrote {', '.join(summary.outputs)}",
         file=sys.stderr,
@@ -234,8 +235,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 ANNOTATE_EXAMPLES = """\
-Appends OncoKB-annotator columns (HIGHEST_LEVEL, LEVEL_1 ... LEVEL_R2) plus
-ACTIONABLE_RULE_IDS, RATIONALE and ACTIONABLE_ERROR to every MAF row.
+Appends the OncoKB MAF annotator's 27 columns (ANNOTATED ... PX_CITATIONS) to every
+MAF row; --extra-columns adds ACTIONABLE_RULE_IDS, RATIONALE and ACTIONABLE_ERROR.
 
 examples:
   actionable annotate cohort.maf --clinical clinical.tsv -o annotated.tsv
@@ -387,6 +388,11 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=1,
         help="worker processes (uncompressed MAF only; default: 1)",
+    )
+    an.add_argument(
+        "--extra-columns",
+        action="store_true",
+        help="after the annotator's columns, add ACTIONABLE_RULE_IDS, RATIONALE, ACTIONABLE_ERROR",
     )
     an.set_defaults(func=_annotate)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from ..annotation import known_genes
 from ..engine import Engine, partitions_for_variant
 from ..errors import VariantParseError
 from ..evaluate import default_engine, evaluate
@@ -20,7 +21,14 @@ from ..io.clinical import read_clinical
 from ..io.maf import NON_CODING_CLASSES, MafColumns, parse_maf_change
 from ..models import Variant
 from ..variants import parse_variant
-from .columns import _EMPTY, _HIGHEST, _clean, oncokb_columns
+from .columns import (
+    _HIGHEST,
+    ONCOKB_COLUMNS,
+    _clean,
+    failed_columns,
+    report_columns,
+    unannotated_gene_columns,
+)
 from .progress import _Progress
 
 __all__ = ["Annotator", "load_clinical"]
@@ -68,14 +76,18 @@ class Annotator:
 
     ``clinical`` maps samples to their clinical rows (tumor, prior therapies,
     biomarkers). :meth:`columns` returns the :data:`ANNOTATION_COLUMNS` values for one
-    parsed variant of one sample; results are memoised in a bounded LRU cache.
+    parsed variant of one sample (without the three extra columns unless ``extra``);
+    results are memoised in a bounded LRU cache. Rows of genes outside this knowledge
+    base (:func:`actionable.annotation.known_genes`) need no parsing: their columns are
+    the same for every change.
 
     >>> import actionable
     >>> a = Annotator({"P1": ClinicalRecord(source="c.tsv", line=2, sample="P1", tumor="MEL")})
     >>> a.has_rules("TTN"), a.has_rules("BRAF")
     (False, True)
-    >>> a.columns(actionable.parse_variant("BRAF V600E"), "P1")[2:4]
-    ('Oncogenic', 'LEVEL_1')
+    >>> cols = a.columns(actionable.parse_variant("BRAF V600E"), "P1")
+    >>> cols[5], cols[13], len(cols)
+    ('Oncogenic', 'LEVEL_1', 27)
     """
 
     def __init__(
@@ -84,11 +96,19 @@ class Annotator:
         *,
         rules: str | Path | Engine | None = None,
         sources: Iterable[str] | None = None,
+        extra: bool = False,
     ) -> None:
         self.engine = _engine(rules, sources)
         self.clinical = dict(clinical or {})
+        self.extra = extra
+        self.width = None if extra else len(ONCOKB_COLUMNS)
+        """How many annotation columns a row gets (``None``: all, with the extra three)."""
+        self.unknown_tail = "\t" + "\t".join(unannotated_gene_columns(False)[: self.width]) + "\n"
+        self.noncoding_tail = "\t" + "\t".join(unannotated_gene_columns(True)[: self.width]) + "\n"
         partitions = self.engine.compiled.partitions
-        self.rule_keys: frozenset[str] = frozenset(partitions)
+        # Genes with rules, and genes whose changes the oncogenicity knowledge or the
+        # implications can classify: rows of any other gene are not parsed.
+        self.rule_keys: frozenset[str] = frozenset(partitions) | known_genes(self.engine)
         context_rules: set[str] = set()
         referenced: set[str] = set()
         for rule in self.engine.rules:
@@ -114,8 +134,8 @@ class Annotator:
 
     # ---- genes
     def rule_symbol(self, symbol: str) -> str | None:
-        """The approved symbol when the gene has rules, else ``None`` (cached per symbol,
-        so aliases such as ``HER2`` still reach ``ERBB2`` rules).
+        """The approved symbol when the gene has rules or other knowledge, else ``None``
+        (cached per symbol, so aliases such as ``HER2`` still reach ``ERBB2`` rules).
 
         >>> Annotator().rule_symbol("HER2")
         'ERBB2'
@@ -132,10 +152,11 @@ class Annotator:
         return approved
 
     def has_rules(self, symbol: str) -> bool:
-        """Whether any loaded rule is about this gene (approved, previous or alias symbol).
+        """Whether any loaded rule or other knowledge is about this gene (approved,
+        previous or alias symbol).
 
-        >>> Annotator().has_rules("MLL2")
-        False
+        >>> Annotator().has_rules("MLL2"), Annotator().has_rules("OR4F5")  # MLL2 is KMT2D
+        (True, False)
         """
         return self.rule_symbol(symbol) is not None
 
@@ -190,8 +211,7 @@ class Annotator:
             prior_therapies=prior,
             facts=dict(facts) or None,
         )
-        recs = [r for r in report.recommendations if variant in r.variants]
-        return oncokb_columns(recs, variant=variant)
+        return report_columns(report, variant, self.engine)
 
     def sample_state(self, sample: str | None) -> tuple[str | None, tuple[str, ...], str]:
         """(tumor code, prior therapies, note) for a sample, from the clinical table.
@@ -223,8 +243,8 @@ class Annotator:
         """The annotation columns for one variant of one sample (memoised).
 
         >>> import actionable
-        >>> Annotator().columns(actionable.parse_variant("TP53 R175H"), None)[2:4]
-        ('Oncogenic', '')
+        >>> Annotator().columns(actionable.parse_variant("TP53 R175H"), None)[3:6]
+        ('Loss-of-function', '26619011;29247016;28115009;10519380', 'Oncogenic')
         """
         tumor, prior, note = self.sample_state(sample)
         context: frozenset[Variant] = frozenset()
@@ -237,7 +257,15 @@ class Annotator:
         cols = self._memo(variant, tumor, prior, context, facts)
         if note:
             cols = (*cols[:-1], _clean(note))
-        return cols
+        return cols[: self.width]
+
+    def failed(self, note: str) -> tuple[str, ...]:
+        """The columns of a row that could not be annotated (the note only with ``extra``).
+
+        >>> Annotator().failed("line 2: unreadable")[:2]
+        ('False', '')
+        """
+        return failed_columns(note)[: self.width]
 
     def memo_info(self) -> str:
         """Hit/miss counts of the memo, for benchmarks.
@@ -305,14 +333,15 @@ def _annotate_lines(
 ) -> Counter[str]:
     """The per-row loop: kept lean, it is the whole cost of annotating a big MAF.
 
-    Rows of genes without rules (found from the first column without splitting the
-    line when the gene comes first, as in every MAF) are copied with empty columns.
+    Rows of genes outside the knowledge base (found from the first column without
+    splitting the line when the gene comes first, as in every MAF) get the same columns
+    whatever the change (``GENE_IN_ONCOKB`` ``False``, ``Unknown``), without parsing.
     """
     counts: Counter[str] = Counter()
     gi = columns.symbol if columns.symbol is not None else 0
     si = columns.sample
     hi, fi, ci = columns.hgvsp_short, columns.hgvsp, columns.classification
-    empty_tail = "\t" + "\t".join(_EMPTY) + "\n"
+    empty_tail = annotator.unknown_tail
     known = annotator.symbol_cache
     rule_symbol = annotator.rule_symbol
     write = out.write
@@ -339,7 +368,7 @@ def _annotate_lines(
                 cells = text.split("\t")
                 extra = _clean(" ".join(cells[width:]))[:200]
                 note = f"line {number}: {-missing} cells more than the header ({extra})"
-                write("\t".join(cells[:width]) + "\t" + "\t".join((*_EMPTY[:-1], note)) + "\n")
+                write("\t".join(cells[:width]) + "\t" + "\t".join(annotator.failed(note)) + "\n")
                 continue
             write(text + empty_tail)
             if progress is not None and not rows % 100_000:
@@ -357,11 +386,11 @@ def _annotate_lines(
             errors += 1
             extra = _clean(" ".join(cells[width:]))[:200]
             note = f"line {number}: {len(cells) - width} cells more than the header ({extra})"
-            write("\t".join(cells[:width]) + "\t" + "\t".join((*_EMPTY[:-1], note)) + "\n")
+            write("\t".join(cells[:width]) + "\t" + "\t".join(annotator.failed(note)) + "\n")
             continue
         if ci is not None and cells[ci] in NON_CODING_CLASSES:
             skipped += 1
-            write(text + empty_tail)
+            write(text + annotator.noncoding_tail)
             continue
         sample = cells[si] if si is not None else None
         if clinical and sample not in clinical:
@@ -372,7 +401,7 @@ def _annotate_lines(
             )
         except VariantParseError as error:
             errors += 1
-            cols = (*_EMPTY[:-1], _clean(f"line {number}: {error}"))
+            cols = annotator.failed(_clean(f"line {number}: {error}"))
         else:
             cols = annotator.columns(variant, sample)
             if cols[_HIGHEST]:

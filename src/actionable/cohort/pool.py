@@ -69,10 +69,13 @@ _worker_annotator: Annotator | None = None
 
 
 def _worker_init(
-    clinical: dict[str, ClinicalRecord], rules: str | None, sources: tuple[str, ...] | None
+    clinical: dict[str, ClinicalRecord],
+    rules: str | None,
+    sources: tuple[str, ...] | None,
+    extra: bool = False,
 ) -> None:
     global _worker_annotator
-    _worker_annotator = Annotator(clinical, rules=rules, sources=sources)
+    _worker_annotator = Annotator(clinical, rules=rules, sources=sources, extra=extra)
 
 
 def _worker_context(
@@ -126,7 +129,7 @@ def _annotate_parallel(
     with ctx.Pool(
         processes=min(jobs, len(chunks)),
         initializer=_worker_init,
-        initargs=(dict(clinical), rules_arg, source_arg),
+        initargs=(dict(clinical), rules_arg, source_arg, annotator.extra),
     ) as pool:
         if need_context:
             for found in pool.map(_worker_context, [(str(path), b, e, columns) for b, e in chunks]):

@@ -1,6 +1,7 @@
 """The streaming annotation writer: :func:`annotate` reads a MAF (file, gzip or
-``-``) and writes it back with :data:`~actionable.cohort.columns.ANNOTATION_COLUMNS`
-appended, row by row, plus the CNA and fusion inputs annotated one row per alteration.
+``-``) and writes it back with the OncoKB annotator's columns appended, row by row,
+plus the CNA and fusion inputs annotated one row per alteration in the layouts of the
+annotator's CNA and fusion scripts (:mod:`actionable.annotation.tables`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from .._files import atomic_output, refuse_overwrite
+from ..annotation.tables import TableRow, layout_cells, table_header
 from ..engine import Engine
 from ..io import ClinicalRecord, Record, damage_of, open_text
 from ..io.cna import read_cna
@@ -25,7 +27,7 @@ from .annotator import (
     _collect_maf_context,
     load_clinical,
 )
-from .columns import _EMPTY, ANNOTATION_COLUMNS, _clean
+from .columns import ANNOTATION_COLUMNS, _clean
 from .pool import _annotate_parallel
 from .progress import _Progress
 
@@ -88,16 +90,19 @@ def annotate(
     sources: Iterable[str] | None = None,
     jobs: int = 1,
     progress: bool | None = None,
+    extra_columns: bool = False,
 ) -> AnnotateSummary:
-    """Annotate a MAF: write it to ``out`` with :data:`ANNOTATION_COLUMNS` appended.
+    """Annotate a MAF: write it to ``out`` with the OncoKB annotator's 27 columns appended
+    (and ``ACTIONABLE_RULE_IDS``, ``RATIONALE``, ``ACTIONABLE_ERROR`` after them with
+    ``extra_columns``); the MAF's ``#`` comment lines are dropped, as the annotator does.
 
     ``clinical`` (a table path or :func:`load_clinical` output) gives each sample's
     tumor type, prior therapies and TMB/MSI. ``cna`` and ``fusions`` files add to the
     patient context and are written annotated, one row per alteration, next to ``out``
-    (``<out>.cna.tsv``, ``<out>.fusions.tsv``). ``jobs > 1`` splits an uncompressed
-    MAF into byte ranges annotated by that many worker processes (spawn-safe). Rows of
-    genes without rules are copied with empty columns; see the module docstring for
-    memory and patient context.
+    (``<out>.cna.tsv``, ``<out>.fusions.tsv``) in the annotator's CNA and fusion layouts.
+    ``jobs > 1`` splits an uncompressed MAF into byte ranges annotated by that many worker
+    processes (spawn-safe). Rows of genes outside the knowledge base are not parsed; see
+    the module docstring for memory and patient context.
 
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -116,7 +121,7 @@ def annotate(
         targets, [maf, *cna, *fusions, None if isinstance(clinical, Mapping) else clinical]
     )
     clinical_map = clinical if isinstance(clinical, Mapping) else load_clinical(clinical)
-    annotator = Annotator(clinical_map, rules=rules, sources=sources)
+    annotator = Annotator(clinical_map, rules=rules, sources=sources, extra=extra_columns)
     warnings: list[str] = []
     extra = list(_extra_records(cna, fusions))
     for _, record in extra:
@@ -127,7 +132,8 @@ def annotate(
     bar = _Progress("annotate rows", progress)
     piped = str(maf) == "-"
     with sys.stdin if piped else open_text(maf_path) as handle:
-        comments, header, header_line = _maf_header(handle)
+        # Leading "#" lines are dropped, as the OncoKB annotator drops them.
+        _comments, header, header_line = _maf_header(handle)
         if not header:
             raise ValueError(f"{maf}: no MAF header line")
         columns = MafColumns.from_header(header)
@@ -151,9 +157,7 @@ def annotate(
                 "CNA, fusion and clinical inputs only"
             )
         with atomic_output(out_path) as sink:
-            for comment in comments:
-                sink.write(comment + "\n")
-            sink.write("\t".join([*header, *ANNOTATION_COLUMNS]) + "\n")
+            sink.write("\t".join([*header, *ANNOTATION_COLUMNS[: annotator.width]]) + "\n")
             if parallel:
                 counts = _annotate_parallel(
                     annotator,
@@ -197,7 +201,7 @@ def annotate(
         records = [r for k, r in extra if k == kind]
         if records:
             target = out_path.with_name(out_path.name + f".{kind}.tsv")
-            _write_records(annotator, records, target)
+            _write_records(annotator, records, target, kind)
             outputs.append(str(target))
     return AnnotateSummary(
         rows=counts["rows"],
@@ -216,21 +220,26 @@ def _is_gzip(path: Path) -> bool:
         return probe.read(2) == b"\x1f\x8b"
 
 
-def _write_records(annotator: Annotator, records: Sequence[Record], target: Path) -> None:
-    header = ["SAMPLE_ID", "SOURCE", "LINE", "ALTERATION", "VARIANT", *ANNOTATION_COLUMNS]
+_LAYOUTS = {"cna": "cna", "fusions": "fusion", "sv": "sv"}
+
+
+def _write_records(
+    annotator: Annotator, records: Sequence[Record], target: Path, kind: str = "cna"
+) -> None:
+    """Alterations of the CNA, fusion (or structural-variant) inputs, one per row, in the
+    OncoKB annotator's layout for that kind (:mod:`actionable.annotation.tables`); a
+    record that could not be read is written ``ANNOTATED`` ``False`` with its reason."""
+    layout = _LAYOUTS.get(kind, "fusion")
+    extra = annotator.width is None
     with atomic_output(target) as out:
-        out.write("\t".join(header) + "\n")
+        out.write("\t".join(table_header(layout, extra=extra)) + "\n")  # type: ignore[arg-type]
         for r in records:
+            sample = r.sample or ""
+            tumor, _, _ = annotator.sample_state(sample)
+            row = TableRow(sample=sample, cancer_type=tumor or "", variant=r.variant, text=r.text)
             if r.variant is not None:
                 cols = annotator.columns(r.variant, r.sample)
             else:
-                cols = (*_EMPTY[:-1], _clean(r.reason or ""))
-            row = [
-                r.sample or "",
-                r.source,
-                str(r.line),
-                _clean(r.text),
-                str(r.variant or ""),
-                *cols,
-            ]
-            out.write("\t".join(row) + "\n")
+                cols = annotator.failed(_clean(f"{r.source}:{r.line}: {r.reason or ''}"))
+            cells = (*layout_cells(layout, row), *cols)  # type: ignore[arg-type]
+            out.write("\t".join(_clean(c) for c in cells) + "\n")
