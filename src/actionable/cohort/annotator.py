@@ -13,13 +13,14 @@ from typing import IO, Any
 
 from ..annotation import known_genes
 from ..engine import Engine, partitions_for_variant
-from ..errors import VariantParseError
+from ..errors import UnknownTumorError, VariantParseError
 from ..evaluate import default_engine, evaluate
 from ..genes import _lookup as _lookup_gene
 from ..io import ClinicalRecord
 from ..io.clinical import read_clinical
-from ..io.maf import NON_CODING_CLASSES, MafColumns, parse_maf_change
+from ..io.maf import BIOMARKER_SYMBOLS, NON_CODING_CLASSES, MafColumns, parse_maf_change
 from ..models import Variant
+from ..tumors import resolve_tumor
 from ..variants import parse_variant
 from .columns import (
     _HIGHEST,
@@ -75,11 +76,13 @@ class Annotator:
     """Annotates single alterations of a cohort; keeps the per-call state small.
 
     ``clinical`` maps samples to their clinical rows (tumor, prior therapies,
-    biomarkers). :meth:`columns` returns the :data:`ANNOTATION_COLUMNS` values for one
-    parsed variant of one sample (without the three extra columns unless ``extra``);
-    results are memoised in a bounded LRU cache. Rows of genes outside this knowledge
-    base (:func:`actionable.annotation.known_genes`) need no parsing: their columns are
-    the same for every change.
+    biomarkers); ``tumor`` is the default tumor type (OncoTree code or text) of samples
+    whose tumor type neither the MAF row nor the clinical table gives (see
+    :meth:`tumor_of` for the precedence). :meth:`columns` returns the
+    :data:`ANNOTATION_COLUMNS` values for one parsed variant of one sample (without the
+    three extra columns unless ``extra``); results are memoised in a bounded LRU cache.
+    Rows of genes outside this knowledge base (:func:`actionable.annotation.known_genes`)
+    need no parsing: their columns are the same for every change.
 
     >>> import actionable
     >>> a = Annotator({"P1": ClinicalRecord(source="c.tsv", line=2, sample="P1", tumor="MEL")})
@@ -96,10 +99,14 @@ class Annotator:
         *,
         rules: str | Path | Engine | None = None,
         sources: Iterable[str] | None = None,
+        tumor: str | None = None,
         extra: bool = False,
     ) -> None:
         self.engine = _engine(rules, sources)
         self.clinical = dict(clinical or {})
+        self.default_tumor = resolve_tumor(tumor).code if tumor else None
+        """The ``--tumor`` default as an OncoTree code (an unknown text raises here)."""
+        self._tumor_texts: dict[str, str | None] = {}
         self.extra = extra
         self.width = None if extra else len(ONCOKB_COLUMNS)
         """How many annotation columns a row gets (``None``: all, with the extra three)."""
@@ -145,6 +152,13 @@ class Annotator:
         except KeyError:
             pass
         key = symbol.strip()
+        if key.lower() in BIOMARKER_SYMBOLS:
+            # "Other Biomarkers" rows carry MSI-H, TMB-H ...: read them when any rule
+            # is about a biomarker.
+            has = key and any(k.startswith("biomarker:") for k in self.rule_keys)
+            approved: str | None = key if has else None
+            self.symbol_cache[symbol] = approved
+            return approved
         found = _lookup_gene(key) if key and not key.startswith("#") else None
         approved = found if isinstance(found, str) and found in self.rule_keys else None
         if len(self.symbol_cache) < 200_000:
@@ -239,14 +253,78 @@ class Annotator:
             )
         return record.tumor, record.prior_therapies, ""
 
-    def columns(self, variant: Variant, sample: str | None) -> tuple[str, ...]:
-        """The annotation columns for one variant of one sample (memoised).
+    def tumor_of(self, sample: str | None, maf_text: str = "") -> tuple[str | None, str]:
+        """(tumor code, where it came from) for one row of a sample, in this precedence:
+        the row's ``ONCOTREE_CODE`` (``maf_text``; ``"maf"``), the clinical table
+        (``"clinical"``), the default ``tumor`` (``"default"``); ``(None, "")`` when none
+        gives one (the row is then annotated with tumor-agnostic rules only). A
+        ``maf_text`` that is no known tumor type falls through to the next source.
+
+        >>> a = Annotator({"P1": ClinicalRecord(source="c.tsv", line=2, sample="P1", tumor="MEL")},
+        ...               tumor="NSCLC")
+        >>> a.tumor_of("P1", "LUAD"), a.tumor_of("P1"), a.tumor_of("P2"), Annotator().tumor_of("P2")
+        (('LUAD', 'maf'), ('MEL', 'clinical'), ('NSCLC', 'default'), (None, ''))
+        """
+        if maf_text:
+            code = self.maf_tumor(maf_text)
+            if code is not None:
+                return code, "maf"
+        record = self.clinical.get(sample) if sample else None
+        if record is not None and record.tumor and not record.error:
+            return record.tumor, "clinical"
+        if self.default_tumor is not None:
+            return self.default_tumor, "default"
+        return None, ""
+
+    def maf_tumor(self, text: str) -> str | None:
+        """The OncoTree code of a MAF ``ONCOTREE_CODE`` cell, ``None`` when unknown
+        (cached per text, bounded).
+
+        >>> Annotator().maf_tumor("luad"), Annotator().maf_tumor("no such tumor")
+        ('LUAD', None)
+        """
+        try:
+            return self._tumor_texts[text]
+        except KeyError:
+            pass
+        try:
+            code: str | None = resolve_tumor(text).code
+        except UnknownTumorError:
+            code = None
+        if len(self._tumor_texts) < 10_000:
+            self._tumor_texts[text] = code
+        return code
+
+    def columns(self, variant: Variant, sample: str | None, maf_tumor: str = "") -> tuple[str, ...]:
+        """The annotation columns for one variant of one sample (memoised);
+        ``maf_tumor`` is the row's ``ONCOTREE_CODE`` cell, if any (see :meth:`tumor_of`).
 
         >>> import actionable
         >>> Annotator().columns(actionable.parse_variant("TP53 R175H"), None)[3:6]
         ('Loss-of-function', '26619011;29247016;28115009;10519380', 'Oncogenic')
         """
-        tumor, prior, note = self.sample_state(sample)
+        return self.row_columns(variant, sample, maf_tumor)[0]
+
+    def row_columns(
+        self, variant: Variant, sample: str | None, maf_tumor: str = ""
+    ) -> tuple[tuple[str, ...], str]:
+        """:meth:`columns` and where the tumor type came from (see :meth:`tumor_of`).
+
+        >>> import actionable
+        >>> Annotator(tumor="MEL").row_columns(actionable.parse_variant("TP53 R175H"), "P1")[1]
+        'default'
+        """
+        tumor, source = self.tumor_of(sample, maf_tumor)
+        _, prior, note = self.sample_state(sample)
+        if tumor is not None and source != "clinical" and note:
+            # The clinical table could not say, another source did: say which.
+            record = self.clinical.get(sample) if sample else None
+            given = "the MAF's ONCOTREE_CODE" if source == "maf" else "the default (--tumor)"
+            note = (
+                f"clinical row {record.line}: {record.error}; tumor type from {given}"
+                if record is not None and record.error
+                else ""
+            )
         context: frozenset[Variant] = frozenset()
         if sample is not None and any(
             key in self.context_rule_keys for key in partitions_for_variant(variant)
@@ -257,7 +335,7 @@ class Annotator:
         cols = self._memo(variant, tumor, prior, context, facts)
         if note:
             cols = (*cols[:-1], _clean(note))
-        return cols[: self.width]
+        return cols[: self.width], source
 
     def failed(self, note: str) -> tuple[str, ...]:
         """The columns of a row that could not be annotated (the note only with ``extra``).
@@ -278,6 +356,11 @@ class Annotator:
 
 _MISSING = object()
 _MISSING_SAMPLE = "missing sample\t"
+_TUMOR_FROM = "tumor from\t"
+"""Count keys ``tumor from\t<source>\t<sample>``: where each sample's tumor type came
+from (source ``maf``, ``clinical``, ``default``, or empty for none)."""
+_UNKNOWN_TUMOR = "unknown tumor\t"
+_SAMPLE_TUMOR = "sample tumor\t"
 
 
 def _collect_maf_context(
@@ -306,6 +389,7 @@ def _collect_maf_context(
                 symbol,
                 cells[hi] if hi is not None and hi < len(cells) else "",
                 cells[fi] if fi is not None and fi < len(cells) else "",
+                columns.origin(cells),
             )
         except VariantParseError:
             continue
@@ -341,6 +425,8 @@ def _annotate_lines(
     gi = columns.symbol if columns.symbol is not None else 0
     si = columns.sample
     hi, fi, ci = columns.hgvsp_short, columns.hgvsp, columns.classification
+    oi = columns.oncotree
+    origins = columns.status is not None or columns.germline is not None
     empty_tail = annotator.unknown_tail
     known = annotator.symbol_cache
     rule_symbol = annotator.rule_symbol
@@ -371,11 +457,13 @@ def _annotate_lines(
                 write("\t".join(cells[:width]) + "\t" + "\t".join(annotator.failed(note)) + "\n")
                 continue
             write(text + empty_tail)
-            if progress is not None and not rows % 100_000:
+            if progress is not None and not rows & 0x3FFF:
                 progress.update(rows)
             continue
         rows += 1
         with_rules += 1
+        if progress is not None and not rows & 0x3FFF:
+            progress.update(rows)
         cells = text.split("\t")
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))
@@ -393,17 +481,26 @@ def _annotate_lines(
             write(text + annotator.noncoding_tail)
             continue
         sample = cells[si] if si is not None else None
-        if clinical and sample not in clinical:
-            counts[_MISSING_SAMPLE + str(sample)] = 1
+        maf_tumor = columns.tumor_text(cells) if oi is not None else ""
+        if maf_tumor:
+            counts[f"{_SAMPLE_TUMOR}{sample}\t{maf_tumor}"] = 1
         try:
             variant = parse_maf_change(
-                symbol, cells[hi] if hi is not None else "", cells[fi] if fi is not None else ""
+                symbol,
+                cells[hi] if hi is not None else "",
+                cells[fi] if fi is not None else "",
+                columns.origin(cells) if origins else None,
             )
         except VariantParseError as error:
             errors += 1
             cols = annotator.failed(_clean(f"line {number}: {error}"))
         else:
-            cols = annotator.columns(variant, sample)
+            cols, source = annotator.row_columns(variant, sample, maf_tumor)
+            counts[f"{_TUMOR_FROM}{source}\t{sample}"] = 1
+            if not source and clinical and sample not in clinical:
+                counts[_MISSING_SAMPLE + str(sample)] = 1
+            if maf_tumor and source != "maf":
+                counts[_UNKNOWN_TUMOR + maf_tumor] = 1
             if cols[_HIGHEST]:
                 annotated += 1
         write(text + "\t" + "\t".join(cols) + "\n")
