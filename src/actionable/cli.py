@@ -318,6 +318,10 @@ The tumor type of a row comes from the MAF's ONCOTREE_CODE column, else the
 clinical table, else --tumor; samples with none are counted in a warning.
 - as an input reads standard input; -o - writes the annotated MAF to standard output.
 
+The tumor type of a row comes from the MAF's ONCOTREE_CODE column, else the
+clinical table, else --tumor; samples with none are counted in a warning.
+- as an input reads standard input; -o - writes the annotated MAF to standard output.
+
 examples:
   actionable annotate cohort.maf --clinical clinical.tsv -o annotated.tsv
   actionable annotate cohort.maf --tumor LUAD -o - | head

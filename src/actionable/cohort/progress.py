@@ -91,15 +91,14 @@ class _Progress:
     def _line(self, now: float) -> None:
         elapsed = max(now - self.start, 1e-9)
         rate = self.count / elapsed
+        speed = f"{rate:,.0f}/s" if rate >= 10 else f"{rate:.2g}/s"
         text = f"actionable: {self.label}: {self.count:,}"
         if self.total:
             share = 100 * self.count / self.total
             left = (self.total - self.count) / rate if rate else 0.0
-            text += (
-                f" of {self.total:,} ({share:.0f}%), {rate:,.0f}/s, about {_duration(left)} left"
-            )
+            text += f" of {self.total:,} ({share:.0f}%), {speed}, about {_duration(left)} left"
         else:
-            text += f", {rate:,.0f}/s, {_duration(elapsed)} elapsed"
+            text += f", {speed}, {_duration(elapsed)} elapsed"
         self.stream.write(text + "\n")
         self.stream.flush()
         self.printed = True
