@@ -280,3 +280,32 @@ def test_our_tables_feed_the_clinical_summary(tmp_path: Path) -> None:
     s1 = summarize([table])["S1"]
     assert s1.oncogenic == ("ERBB2 Amplification", "CDKN2A Deletion")
     assert s1.highest_sensitive_level == "LEVEL_1"
+
+
+def test_annotate_then_annotate_clinical_end_to_end(tmp_path: Path) -> None:
+    """Our annotated MAF and side outputs (CNA, SV, clinical TMB) feed the clinical step,
+    as the OncoKB annotators' files feed theirs."""
+    from actionable.cohort import annotate
+
+    inputs = REPO / "tests" / "fixtures" / "annotator_inputs"
+    out = tmp_path / "a.maf"
+    summary = annotate(
+        inputs / "oncotree.maf",
+        out,
+        clinical=inputs / "clinical.txt",
+        cna=[inputs / "individual_cna.txt"],
+        fusions=[inputs / "structural_variants.txt"],
+        rules=REPO / "tests" / "fixtures" / "cohort" / "rules",
+    )
+    s = {k: dict(zip(CLINICAL_COLUMNS, v.cells(), strict=True)) for k, v in summarize(
+        [Path(p) for p in summary.outputs]).items()}  # fmt: skip
+    assert s["T-01"]["LEVEL_1"] == "Dabrafenib+Trametinib(BRAF p.V600E)"
+    assert s["T-02"]["ONCOGENIC_MUTATIONS"] == "KRAS p.G12C;TP53 p.R273H"
+    t03 = s["T-03"]
+    assert (t03["LEVEL_R1"], t03["HIGHEST_LEVEL"]) == ("Cetuximab(KRAS p.G12D)", "LEVEL_R1")
+    assert t03["HIGHEST_SENSITIVE_LEVEL"] == "LEVEL_1" and t03["HIGHEST_PX_LEVEL"] == "LEVEL_Px1"
+    assert t03["#MUTATIONS_WITH_RESISTANCE_THERAPEUTIC_IMPLICATIONS"] == "1"
+    assert s["T-21"]["ONCOGENIC_MUTATIONS"] == "ERBB2 Amplification"
+    assert s["T-31"]["LEVEL_1"] == "Larotrectinib(TPM3-NTRK1 Fusion)"
+    assert s["T-07"]["LEVEL_1"] == "Pembrolizumab(Other Biomarkers TMB 14 mut/Mb)"
+    assert s["T-33"]["#MUTATIONS"] == "1" and s["T-33"]["HIGHEST_LEVEL"] == ""

@@ -41,6 +41,7 @@ from .core import (
     citation_texts,
     drug_label_name,
     from_report,
+    known_genes,
 )
 from .implications import Implication, implications_for
 
@@ -67,5 +68,6 @@ __all__ = [
     "extra_columns",
     "from_report",
     "implications_for",
+    "known_genes",
     "oncokb_columns",
 ]

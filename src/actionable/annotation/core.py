@@ -37,9 +37,9 @@ from ..models import (
     TumorType,
     Variant,
 )
-from ..oncogenicity import classify, gene_role
+from ..oncogenicity import classify, gene_role, knowledge_genes
 from ..variants import parse_variant
-from .implications import Implication, implications_for
+from .implications import Implication, implication_genes, implications_for
 
 __all__ = [
     "DX_LEVELS",
@@ -57,6 +57,7 @@ __all__ = [
     "citation_texts",
     "drug_label_name",
     "from_report",
+    "known_genes",
 ]
 
 TxLevel = Literal["LEVEL_1", "LEVEL_2", "LEVEL_3A", "LEVEL_3B", "LEVEL_4", "LEVEL_R1", "LEVEL_R2"]
@@ -465,6 +466,21 @@ def from_report(
         data_version=version,
         data_date=date,
     )
+
+
+@lru_cache(maxsize=8)
+def known_genes(engine: Engine | None = None) -> frozenset[str]:
+    """Every gene this knowledge base can say something about: the genes of ``engine``'s
+    rules (default: the bundled engine), of the oncogenicity knowledge and of the
+    diagnostic and prognostic implications. Any change of another gene is annotated
+    ``GENE_IN_ONCOKB`` ``False``, ``Unknown``, without a level.
+
+    >>> "BRAF" in known_genes(), "TP53" in known_genes(), "TTN" in known_genes()
+    (True, True, False)
+    """
+    rules = engine if engine is not None else default_engine()
+    genes = {key for key in rules.compiled.partitions if not key.startswith("biomarker:")}
+    return frozenset(genes | knowledge_genes() | implication_genes())
 
 
 def annotate_variant(

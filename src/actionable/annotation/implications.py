@@ -33,7 +33,7 @@ from ..errors import UnknownTumorError
 from ..models import Citation, Frozen, TumorContext, TumorType, Variant
 from ..rules import Pattern, parse_pattern
 
-__all__ = ["IMPLICATIONS_FILE", "Implication", "implications_for", "release"]
+__all__ = ["IMPLICATIONS_FILE", "Implication", "implication_genes", "implications_for", "release"]
 
 IMPLICATIONS_FILE = "civic_implications.yaml"
 
@@ -148,6 +148,15 @@ def release() -> str:
     '01-Aug-2024'
     """
     return str(_read().get("release", ""))
+
+
+def implication_genes() -> frozenset[str]:
+    """The genes some implication names.
+
+    >>> "EWSR1" in implication_genes()
+    True
+    """
+    return frozenset(_entries())
 
 
 def _applies(entry: _Entry, tumor: TumorType | None) -> bool:

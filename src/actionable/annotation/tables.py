@@ -8,7 +8,8 @@ the minimal input layout of its annotator, then :data:`~actionable.annotation.ON
 
 * ``cna``: ``SAMPLE_ID``, ``CANCER_TYPE``, ``HUGO_SYMBOL``, ``ALTERATION``
   (``Amplification``, ``Deletion``, ``Gain``, ``Loss``), what the CNA annotator writes
-  for a GISTIC matrix (and a valid individual-CNA table);
+  for a GISTIC matrix (and a valid individual-CNA table); TMB and MSI go in the same
+  layout as atypical alterations (``Other Biomarkers``, ``MSI-H``);
 * ``fusion``: ``Tumor_Sample_Barcode``, ``Fusion`` (``EML4-ALK Fusion``,
   ``EGFR-intragenic``);
 * ``sv``: ``SAMPLE_ID``, ``GENEA``, ``GENEB``, ``SV_TYPE``.
@@ -107,13 +108,18 @@ def layout_cells(layout: Layout, row: TableRow) -> tuple[str, ...]:
     >>> layout_cells("cna", TableRow(sample="S1", cancer_type="BRCA",
     ...                              variant=actionable.parse_variant("ERBB2 amplification")))
     ('S1', 'BRCA', 'ERBB2', 'Amplification')
+    >>> layout_cells("cna", TableRow(sample="S1", variant=actionable.parse_variant("MSI-H")))
+    ('S1', '', 'Other Biomarkers', 'MSI-H')
     >>> layout_cells("sv", TableRow(sample="S2", variant=actionable.parse_variant("EML4::ALK")))
     ('S2', 'EML4', 'ALK', 'FUSION')
     """
     v = row.variant
     if layout == "cna":
+        if v is not None and v.kind == "biomarker":
+            # An atypical alteration, as the annotator's examples write MSI-H and TMB-H.
+            return (row.sample, row.cancer_type, "Other Biomarkers", v.alteration)
         if v is not None:
-            return (row.sample, row.cancer_type, v.gene or "", cna_alteration(v))
+            return (row.sample, row.cancer_type, v.gene or "", cna_alteration(v) or v.alteration)
         gene, _, rest = row.text.partition(" ")
         return (row.sample, row.cancer_type, gene, clean_cell(rest))
     a, b = _partners(row)

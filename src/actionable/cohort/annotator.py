@@ -11,16 +11,25 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from ..annotation import known_genes
 from ..engine import Engine, partitions_for_variant
-from ..errors import VariantParseError
+from ..errors import UnknownTumorError, VariantParseError
 from ..evaluate import default_engine, evaluate
 from ..genes import _lookup as _lookup_gene
 from ..io import ClinicalRecord
 from ..io.clinical import read_clinical
-from ..io.maf import NON_CODING_CLASSES, MafColumns, parse_maf_change
+from ..io.maf import BIOMARKER_SYMBOLS, NON_CODING_CLASSES, MafColumns, parse_maf_change
 from ..models import Variant
+from ..tumors import resolve_tumor
 from ..variants import parse_variant
-from .columns import _EMPTY, _HIGHEST, _clean, oncokb_columns
+from .columns import (
+    _HIGHEST,
+    ONCOKB_COLUMNS,
+    _clean,
+    failed_columns,
+    report_columns,
+    unannotated_gene_columns,
+)
 from .progress import _Progress
 
 __all__ = ["Annotator", "load_clinical"]
@@ -67,15 +76,21 @@ class Annotator:
     """Annotates single alterations of a cohort; keeps the per-call state small.
 
     ``clinical`` maps samples to their clinical rows (tumor, prior therapies,
-    biomarkers). :meth:`columns` returns the :data:`ANNOTATION_COLUMNS` values for one
-    parsed variant of one sample; results are memoised in a bounded LRU cache.
+    biomarkers); ``tumor`` is the default tumor type (OncoTree code or text) of samples
+    whose tumor type neither the MAF row nor the clinical table gives (see
+    :meth:`tumor_of` for the precedence). :meth:`columns` returns the
+    :data:`ANNOTATION_COLUMNS` values for one parsed variant of one sample (without the
+    three extra columns unless ``extra``); results are memoised in a bounded LRU cache.
+    Rows of genes outside this knowledge base (:func:`actionable.annotation.known_genes`)
+    need no parsing: their columns are the same for every change.
 
     >>> import actionable
     >>> a = Annotator({"P1": ClinicalRecord(source="c.tsv", line=2, sample="P1", tumor="MEL")})
     >>> a.has_rules("TTN"), a.has_rules("BRAF")
     (False, True)
-    >>> a.columns(actionable.parse_variant("BRAF V600E"), "P1")[2:4]
-    ('Oncogenic', 'LEVEL_1')
+    >>> cols = a.columns(actionable.parse_variant("BRAF V600E"), "P1")
+    >>> cols[5], cols[13], len(cols)
+    ('Oncogenic', 'LEVEL_1', 27)
     """
 
     def __init__(
@@ -84,11 +99,23 @@ class Annotator:
         *,
         rules: str | Path | Engine | None = None,
         sources: Iterable[str] | None = None,
+        tumor: str | None = None,
+        extra: bool = False,
     ) -> None:
         self.engine = _engine(rules, sources)
         self.clinical = dict(clinical or {})
+        self.default_tumor = resolve_tumor(tumor).code if tumor else None
+        """The ``--tumor`` default as an OncoTree code (an unknown text raises here)."""
+        self._tumor_texts: dict[str, str | None] = {}
+        self.extra = extra
+        self.width = None if extra else len(ONCOKB_COLUMNS)
+        """How many annotation columns a row gets (``None``: all, with the extra three)."""
+        self.unknown_tail = "\t" + "\t".join(unannotated_gene_columns(False)[: self.width]) + "\n"
+        self.noncoding_tail = "\t" + "\t".join(unannotated_gene_columns(True)[: self.width]) + "\n"
         partitions = self.engine.compiled.partitions
-        self.rule_keys: frozenset[str] = frozenset(partitions)
+        # Genes with rules, and genes whose changes the oncogenicity knowledge or the
+        # implications can classify: rows of any other gene are not parsed.
+        self.rule_keys: frozenset[str] = frozenset(partitions) | known_genes(self.engine)
         context_rules: set[str] = set()
         referenced: set[str] = set()
         for rule in self.engine.rules:
@@ -114,8 +141,8 @@ class Annotator:
 
     # ---- genes
     def rule_symbol(self, symbol: str) -> str | None:
-        """The approved symbol when the gene has rules, else ``None`` (cached per symbol,
-        so aliases such as ``HER2`` still reach ``ERBB2`` rules).
+        """The approved symbol when the gene has rules or other knowledge, else ``None``
+        (cached per symbol, so aliases such as ``HER2`` still reach ``ERBB2`` rules).
 
         >>> Annotator().rule_symbol("HER2")
         'ERBB2'
@@ -125,6 +152,13 @@ class Annotator:
         except KeyError:
             pass
         key = symbol.strip()
+        if key.lower() in BIOMARKER_SYMBOLS:
+            # "Other Biomarkers" rows carry MSI-H, TMB-H ...: read them when any rule
+            # is about a biomarker.
+            has = key and any(k.startswith("biomarker:") for k in self.rule_keys)
+            approved: str | None = key if has else None
+            self.symbol_cache[symbol] = approved
+            return approved
         found = _lookup_gene(key) if key and not key.startswith("#") else None
         approved = found if isinstance(found, str) and found in self.rule_keys else None
         if len(self.symbol_cache) < 200_000:
@@ -132,10 +166,11 @@ class Annotator:
         return approved
 
     def has_rules(self, symbol: str) -> bool:
-        """Whether any loaded rule is about this gene (approved, previous or alias symbol).
+        """Whether any loaded rule or other knowledge is about this gene (approved,
+        previous or alias symbol).
 
-        >>> Annotator().has_rules("MLL2")
-        False
+        >>> Annotator().has_rules("MLL2"), Annotator().has_rules("OR4F5")  # MLL2 is KMT2D
+        (True, False)
         """
         return self.rule_symbol(symbol) is not None
 
@@ -190,8 +225,7 @@ class Annotator:
             prior_therapies=prior,
             facts=dict(facts) or None,
         )
-        recs = [r for r in report.recommendations if variant in r.variants]
-        return oncokb_columns(recs, variant=variant)
+        return report_columns(report, variant, self.engine)
 
     def sample_state(self, sample: str | None) -> tuple[str | None, tuple[str, ...], str]:
         """(tumor code, prior therapies, note) for a sample, from the clinical table.
@@ -219,14 +253,78 @@ class Annotator:
             )
         return record.tumor, record.prior_therapies, ""
 
-    def columns(self, variant: Variant, sample: str | None) -> tuple[str, ...]:
-        """The annotation columns for one variant of one sample (memoised).
+    def tumor_of(self, sample: str | None, maf_text: str = "") -> tuple[str | None, str]:
+        """(tumor code, where it came from) for one row of a sample, in this precedence:
+        the row's ``ONCOTREE_CODE`` (``maf_text``; ``"maf"``), the clinical table
+        (``"clinical"``), the default ``tumor`` (``"default"``); ``(None, "")`` when none
+        gives one (the row is then annotated with tumor-agnostic rules only). A
+        ``maf_text`` that is no known tumor type falls through to the next source.
+
+        >>> a = Annotator({"P1": ClinicalRecord(source="c.tsv", line=2, sample="P1", tumor="MEL")},
+        ...               tumor="NSCLC")
+        >>> a.tumor_of("P1", "LUAD"), a.tumor_of("P1"), a.tumor_of("P2"), Annotator().tumor_of("P2")
+        (('LUAD', 'maf'), ('MEL', 'clinical'), ('NSCLC', 'default'), (None, ''))
+        """
+        if maf_text:
+            code = self.maf_tumor(maf_text)
+            if code is not None:
+                return code, "maf"
+        record = self.clinical.get(sample) if sample else None
+        if record is not None and record.tumor and not record.error:
+            return record.tumor, "clinical"
+        if self.default_tumor is not None:
+            return self.default_tumor, "default"
+        return None, ""
+
+    def maf_tumor(self, text: str) -> str | None:
+        """The OncoTree code of a MAF ``ONCOTREE_CODE`` cell, ``None`` when unknown
+        (cached per text, bounded).
+
+        >>> Annotator().maf_tumor("luad"), Annotator().maf_tumor("no such tumor")
+        ('LUAD', None)
+        """
+        try:
+            return self._tumor_texts[text]
+        except KeyError:
+            pass
+        try:
+            code: str | None = resolve_tumor(text).code
+        except UnknownTumorError:
+            code = None
+        if len(self._tumor_texts) < 10_000:
+            self._tumor_texts[text] = code
+        return code
+
+    def columns(self, variant: Variant, sample: str | None, maf_tumor: str = "") -> tuple[str, ...]:
+        """The annotation columns for one variant of one sample (memoised);
+        ``maf_tumor`` is the row's ``ONCOTREE_CODE`` cell, if any (see :meth:`tumor_of`).
 
         >>> import actionable
-        >>> Annotator().columns(actionable.parse_variant("TP53 R175H"), None)[2:4]
-        ('Oncogenic', '')
+        >>> Annotator().columns(actionable.parse_variant("TP53 R175H"), None)[3:6]
+        ('Loss-of-function', '26619011;29247016;28115009;10519380', 'Oncogenic')
         """
-        tumor, prior, note = self.sample_state(sample)
+        return self.row_columns(variant, sample, maf_tumor)[0]
+
+    def row_columns(
+        self, variant: Variant, sample: str | None, maf_tumor: str = ""
+    ) -> tuple[tuple[str, ...], str]:
+        """:meth:`columns` and where the tumor type came from (see :meth:`tumor_of`).
+
+        >>> import actionable
+        >>> Annotator(tumor="MEL").row_columns(actionable.parse_variant("TP53 R175H"), "P1")[1]
+        'default'
+        """
+        tumor, source = self.tumor_of(sample, maf_tumor)
+        _, prior, note = self.sample_state(sample)
+        if tumor is not None and source != "clinical" and note:
+            # The clinical table could not say, another source did: say which.
+            record = self.clinical.get(sample) if sample else None
+            given = "the MAF's ONCOTREE_CODE" if source == "maf" else "the default (--tumor)"
+            note = (
+                f"clinical row {record.line}: {record.error}; tumor type from {given}"
+                if record is not None and record.error
+                else ""
+            )
         context: frozenset[Variant] = frozenset()
         if sample is not None and any(
             key in self.context_rule_keys for key in partitions_for_variant(variant)
@@ -237,7 +335,15 @@ class Annotator:
         cols = self._memo(variant, tumor, prior, context, facts)
         if note:
             cols = (*cols[:-1], _clean(note))
-        return cols
+        return cols[: self.width], source
+
+    def failed(self, note: str) -> tuple[str, ...]:
+        """The columns of a row that could not be annotated (the note only with ``extra``).
+
+        >>> Annotator().failed("line 2: unreadable")[:2]
+        ('False', '')
+        """
+        return failed_columns(note)[: self.width]
 
     def memo_info(self) -> str:
         """Hit/miss counts of the memo, for benchmarks.
@@ -250,6 +356,11 @@ class Annotator:
 
 _MISSING = object()
 _MISSING_SAMPLE = "missing sample\t"
+_TUMOR_FROM = "tumor from\t"
+"""Count keys ``tumor from\t<source>\t<sample>``: where each sample's tumor type came
+from (source ``maf``, ``clinical``, ``default``, or empty for none)."""
+_UNKNOWN_TUMOR = "unknown tumor\t"
+_SAMPLE_TUMOR = "sample tumor\t"
 
 
 def _collect_maf_context(
@@ -278,6 +389,7 @@ def _collect_maf_context(
                 symbol,
                 cells[hi] if hi is not None and hi < len(cells) else "",
                 cells[fi] if fi is not None and fi < len(cells) else "",
+                columns.origin(cells),
             )
         except VariantParseError:
             continue
@@ -305,14 +417,17 @@ def _annotate_lines(
 ) -> Counter[str]:
     """The per-row loop: kept lean, it is the whole cost of annotating a big MAF.
 
-    Rows of genes without rules (found from the first column without splitting the
-    line when the gene comes first, as in every MAF) are copied with empty columns.
+    Rows of genes outside the knowledge base (found from the first column without
+    splitting the line when the gene comes first, as in every MAF) get the same columns
+    whatever the change (``GENE_IN_ONCOKB`` ``False``, ``Unknown``), without parsing.
     """
     counts: Counter[str] = Counter()
     gi = columns.symbol if columns.symbol is not None else 0
     si = columns.sample
     hi, fi, ci = columns.hgvsp_short, columns.hgvsp, columns.classification
-    empty_tail = "\t" + "\t".join(_EMPTY) + "\n"
+    oi = columns.oncotree
+    origins = columns.status is not None or columns.germline is not None
+    empty_tail = annotator.unknown_tail
     known = annotator.symbol_cache
     rule_symbol = annotator.rule_symbol
     write = out.write
@@ -339,14 +454,16 @@ def _annotate_lines(
                 cells = text.split("\t")
                 extra = _clean(" ".join(cells[width:]))[:200]
                 note = f"line {number}: {-missing} cells more than the header ({extra})"
-                write("\t".join(cells[:width]) + "\t" + "\t".join((*_EMPTY[:-1], note)) + "\n")
+                write("\t".join(cells[:width]) + "\t" + "\t".join(annotator.failed(note)) + "\n")
                 continue
             write(text + empty_tail)
-            if progress is not None and not rows % 100_000:
+            if progress is not None and not rows & 0x3FFF:
                 progress.update(rows)
             continue
         rows += 1
         with_rules += 1
+        if progress is not None and not rows & 0x3FFF:
+            progress.update(rows)
         cells = text.split("\t")
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))
@@ -357,24 +474,33 @@ def _annotate_lines(
             errors += 1
             extra = _clean(" ".join(cells[width:]))[:200]
             note = f"line {number}: {len(cells) - width} cells more than the header ({extra})"
-            write("\t".join(cells[:width]) + "\t" + "\t".join((*_EMPTY[:-1], note)) + "\n")
+            write("\t".join(cells[:width]) + "\t" + "\t".join(annotator.failed(note)) + "\n")
             continue
         if ci is not None and cells[ci] in NON_CODING_CLASSES:
             skipped += 1
-            write(text + empty_tail)
+            write(text + annotator.noncoding_tail)
             continue
         sample = cells[si] if si is not None else None
-        if clinical and sample not in clinical:
-            counts[_MISSING_SAMPLE + str(sample)] = 1
+        maf_tumor = columns.tumor_text(cells) if oi is not None else ""
+        if maf_tumor:
+            counts[f"{_SAMPLE_TUMOR}{sample}\t{maf_tumor}"] = 1
         try:
             variant = parse_maf_change(
-                symbol, cells[hi] if hi is not None else "", cells[fi] if fi is not None else ""
+                symbol,
+                cells[hi] if hi is not None else "",
+                cells[fi] if fi is not None else "",
+                columns.origin(cells) if origins else None,
             )
         except VariantParseError as error:
             errors += 1
-            cols = (*_EMPTY[:-1], _clean(f"line {number}: {error}"))
+            cols = annotator.failed(_clean(f"line {number}: {error}"))
         else:
-            cols = annotator.columns(variant, sample)
+            cols, source = annotator.row_columns(variant, sample, maf_tumor)
+            counts[f"{_TUMOR_FROM}{source}\t{sample}"] = 1
+            if not source and clinical and sample not in clinical:
+                counts[_MISSING_SAMPLE + str(sample)] = 1
+            if maf_tumor and source != "maf":
+                counts[_UNKNOWN_TUMOR + maf_tumor] = 1
             if cols[_HIGHEST]:
                 annotated += 1
         write(text + "\t" + "\t".join(cols) + "\n")

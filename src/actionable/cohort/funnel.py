@@ -5,6 +5,7 @@ one :class:`Patient` (and its report) per screened patient.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,14 +16,16 @@ from pydantic import Field
 
 from .. import drugs
 from ..engine import Engine
+from ..errors import UnknownTumorError
 from ..evaluate import evaluate, kb_version
 from ..io import ClinicalRecord, Record
 from ..io.clinical import read_clinical
 from ..io.cna import read_cna
-from ..io.fusions import read_fusions
+from ..io.fusions import MIN_FUSION_READS, read_fusions
 from ..io.maf import read_maf
 from ..io.vcf import read_vcf
 from ..models import Frozen, Report, Variant
+from ..tumors import resolve_tumor
 from ..variants import parse_variant
 from .annotator import _engine
 from .columns import _SENSITIVE
@@ -46,6 +49,10 @@ class Patient(Frozen):
     at most 50; ``input_issue_counts`` has the full counts."""
     input_issue_counts: dict[str, int] = Field(default_factory=dict)
     report: Report | None = None
+    tumor_source: str = ""
+    """Where the tumor type the patient was evaluated with came from: ``maf`` (the
+    MAF's ``ONCOTREE_CODE``), ``clinical``, ``default`` (``tumor=``), or empty (none:
+    tumor-agnostic rules only)."""
 
     def treated_with_recommended(self, threshold: str) -> bool:
         """Whether a regimen in ``treated_with`` covers the drugs of a sensitivity
@@ -95,6 +102,9 @@ class Funnel(Frozen):
     """Problems outside any one patient (clinical rows, samples not in the table)."""
     kb_version: str = ""
     kb_date: str = ""
+    tumor_sources: dict[str, int] = Field(default_factory=dict)
+    """Sequenced patients per tumor-type source (``maf``, ``clinical``, ``default``,
+    ``none``); see :func:`screen`."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -171,6 +181,8 @@ def read_variant_files(
     vcf: Sequence[str | Path] = (),
     cna: Sequence[str | Path] = (),
     fusions: Sequence[str | Path] = (),
+    *,
+    min_fusion_reads: int = MIN_FUSION_READS,
 ) -> Iterator[Record]:
     """All records of all inputs, file after file (a generator: bounded memory).
 
@@ -184,7 +196,7 @@ def read_variant_files(
     for path in cna:
         yield from read_cna(path)
     for path in fusions:
-        yield from read_fusions(path)
+        yield from read_fusions(path, min_reads=min_fusion_reads)
 
 
 def screen(
@@ -199,13 +211,18 @@ def screen(
     sources: Iterable[str] | None = None,
     jobs: int = 1,
     progress: bool | None = None,
+    tumor: str | None = None,
+    min_fusion_reads: int = MIN_FUSION_READS,
 ) -> Funnel:
     """Screen a cohort: clinical table + variant files -> :class:`Funnel`.
 
     Each sequenced patient is evaluated once with all their variants (MAF, VCF, CNA,
     fusions) plus the TMB/MSI of the clinical table; ``jobs > 1`` evaluates patients
-    in that many worker processes. Unknown tumor texts are reported in ``errors`` and
-    the patient is evaluated with tumor-agnostic rules only.
+    in that many worker processes. The tumor type comes from the MAF's
+    ``ONCOTREE_CODE`` column (the patient's first known value), else the clinical
+    table, else ``tumor`` (a default, as the command line's ``--tumor``); unknown tumor
+    texts are reported in ``errors``, and the patients with no tumor type from any
+    source are evaluated with tumor-agnostic rules only and counted in ``errors``.
 
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -236,11 +253,13 @@ def screen(
     issue_counts: dict[str, Counter[str]] = defaultdict(Counter)
     seen: set[str] = set()
     unknown: Counter[str] = Counter()
-    bar = _Progress("read records", progress)
+    maf_tumors: dict[str, str] = {}
+    bad_codes: Counter[str] = Counter()
+    bar = _Progress("read records", progress, unit=" records")
     number = 0
-    for record in read_variant_files(maf, vcf, cna, fusions):
+    for record in read_variant_files(maf, vcf, cna, fusions, min_fusion_reads=min_fusion_reads):
         number += 1
-        if not number % 10_000:
+        if not number & 0x3FFF:
             bar.update(number)
         sample = record.sample
         if sample is None:
@@ -250,6 +269,11 @@ def screen(
             unknown[sample] += 1
             continue
         seen.add(sample)
+        if record.tumor and sample not in maf_tumors:
+            if _tumor_code(record.tumor):
+                maf_tumors[sample] = record.tumor
+            else:
+                bad_codes[record.tumor] += 1
         if record.variant is not None:
             variants[sample][record.variant] = None
         else:
@@ -269,6 +293,27 @@ def screen(
     else:
         rules_arg = None if rules is None else str(rules)
     source_arg = tuple(sources) if sources is not None else None
+    default = resolve_tumor(tumor).code if tumor else None
+    tumors: dict[str, tuple[str | None, str]] = {}
+    for sample in sequenced:
+        row = records[sample]
+        if sample in maf_tumors:
+            tumors[sample] = (_tumor_code(maf_tumors[sample]), "maf")
+        elif row.tumor and not row.error:
+            tumors[sample] = (row.tumor, "clinical")
+        elif default is not None:
+            tumors[sample] = (default, "default")
+        else:
+            tumors[sample] = (None, "")
+    for text, n in sorted(bad_codes.items()):
+        errors.append(f"ONCOTREE_CODE {text!r} ({n} MAF rows) is not a known tumor type")
+    none = [s for s in sequenced if tumors[s][0] is None]
+    if none:
+        shown = ", ".join(none[:10]) + (" ..." if len(none) > 10 else "")
+        errors.append(
+            f"{len(none)} patients have no tumor type in the MAF's ONCOTREE_CODE, the "
+            f"clinical table or --tumor ({shown}): evaluated with tumor-agnostic rules only"
+        )
     tasks = []
     for sample in sequenced:
         row = records[sample]
@@ -278,7 +323,7 @@ def screen(
             (
                 sample,
                 listed + biomarkers,
-                row.tumor if not row.error else None,
+                tumors[sample][0],
                 row.prior_therapies,
                 rules_arg,
                 source_arg,
@@ -286,9 +331,13 @@ def screen(
             )
         )
     reports: dict[str, Report] = {}
+    evaluated = _Progress("evaluate patients", progress, total=len(tasks), unit=" patients")
     if jobs > 1 and len(tasks) > 1:
         with multiprocessing.get_context("spawn").Pool(min(jobs, len(tasks))) as pool:
-            reports.update(pool.map(_evaluate_patient, tasks))
+            chunk = max(1, len(tasks) // (jobs * 16))
+            for sample, report in pool.imap(_evaluate_patient, tasks, chunksize=chunk):
+                reports[sample] = report
+                evaluated.advance()
     else:
         engine = _engine(rules, sources)
         for sample, listed, tumor, prior, _, _, facts in tasks:
@@ -299,6 +348,8 @@ def screen(
                 prior_therapies=prior,
                 facts=dict(facts) or None,
             )
+            evaluated.advance()
+    evaluated.done()
 
     patients: dict[str, Patient] = {}
     for sample, row in records.items():
@@ -312,6 +363,7 @@ def screen(
             input_issues=tuple(issues.get(sample, ())),
             input_issue_counts=dict(issue_counts.get(sample, {})),
             report=reports.get(sample),
+            tumor_source=tumors.get(sample, (None, ""))[1],
         )
     actionable = [s for s in sequenced if reports[s].actionable(threshold)]
     treated = [s for s in actionable if patients[s].treated_with_recommended(threshold)]
@@ -326,4 +378,16 @@ def screen(
         errors=tuple(errors),
         kb_version=version,
         kb_date=date,
+        tumor_sources={
+            name: sum(1 for code, source in tumors.values() if (source or "none") == name)
+            for name in ("maf", "clinical", "default", "none")
+        },
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _tumor_code(text: str) -> str | None:
+    try:
+        return resolve_tumor(text).code
+    except UnknownTumorError:
+        return None

@@ -22,6 +22,7 @@ from ..io import ClinicalRecord
 from ..io.maf import MafColumns
 from ..models import Report, Variant
 from .annotator import Annotator, _annotate_lines, _collect_maf_context, _engine
+from .progress import _Progress
 
 
 def _chunk_offsets(path: Path, start: int, parts: int) -> list[tuple[int, int]]:
@@ -69,10 +70,14 @@ _worker_annotator: Annotator | None = None
 
 
 def _worker_init(
-    clinical: dict[str, ClinicalRecord], rules: str | None, sources: tuple[str, ...] | None
+    clinical: dict[str, ClinicalRecord],
+    rules: str | None,
+    sources: tuple[str, ...] | None,
+    tumor: str | None = None,
+    extra: bool = False,
 ) -> None:
     global _worker_annotator
-    _worker_annotator = Annotator(clinical, rules=rules, sources=sources)
+    _worker_annotator = Annotator(clinical, rules=rules, sources=sources, tumor=tumor, extra=extra)
 
 
 def _worker_context(
@@ -110,6 +115,8 @@ def _annotate_parallel(
     clinical: Mapping[str, ClinicalRecord],
     sink: IO[str],
     need_context: bool,
+    tumor: str | None = None,
+    progress: _Progress | None = None,
 ) -> Counter[str]:
     # The data start right after the header line.
     with open(path, "rb") as raw:
@@ -126,7 +133,7 @@ def _annotate_parallel(
     with ctx.Pool(
         processes=min(jobs, len(chunks)),
         initializer=_worker_init,
-        initargs=(dict(clinical), rules_arg, source_arg),
+        initargs=(dict(clinical), rules_arg, source_arg, tumor, annotator.extra),
     ) as pool:
         if need_context:
             for found in pool.map(_worker_context, [(str(path), b, e, columns) for b, e in chunks]):
@@ -144,8 +151,10 @@ def _annotate_parallel(
                 for (b, e), first, o in zip(chunks, firsts, outs, strict=True)
             ]
             totals: Counter[str] = Counter()
-            for result in pool.map(_worker_annotate, tasks):
+            for result in pool.imap(_worker_annotate, tasks):
                 totals.update(result)
+                if progress is not None:
+                    progress.update(totals["rows"])
             for part in outs:
                 with open(part, encoding="utf-8", newline="") as piece:
                     while block := piece.read(1 << 22):

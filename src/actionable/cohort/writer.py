@@ -1,35 +1,46 @@
 """The streaming annotation writer: :func:`annotate` reads a MAF (file, gzip or
-``-``) and writes it back with :data:`~actionable.cohort.columns.ANNOTATION_COLUMNS`
-appended, row by row, plus the CNA and fusion inputs annotated one row per alteration.
+``-``) and writes it back with the OncoKB annotator's columns appended, row by row,
+plus the CNA and fusion inputs annotated one row per alteration in the layouts of the
+annotator's CNA and fusion scripts (:mod:`actionable.annotation.tables`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from pydantic import Field
+
 from .._files import atomic_output, refuse_overwrite
+from ..annotation.tables import TableRow, layout_cells, table_header
 from ..engine import Engine
+from ..errors import ArgumentError
 from ..io import ClinicalRecord, Record, damage_of, open_text
 from ..io.cna import read_cna
-from ..io.fusions import read_fusions
+from ..io.fusions import MIN_FUSION_READS, read_fusions
 from ..io.maf import MafColumns
 from ..models import Frozen
+from ..variants import parse_variant
 from .annotator import (
     _MISSING_SAMPLE,
+    _SAMPLE_TUMOR,
+    _TUMOR_FROM,
+    _UNKNOWN_TUMOR,
     Annotator,
     _annotate_lines,
     _collect_maf_context,
     load_clinical,
 )
-from .columns import _EMPTY, ANNOTATION_COLUMNS, _clean
-from .pool import _annotate_parallel
+from .columns import ANNOTATION_COLUMNS, _clean
+from .pool import _annotate_parallel, _count_lines
 from .progress import _Progress
 
-__all__ = ["AnnotateSummary", "annotate"]
+__all__ = ["TUMOR_PRECEDENCE", "AnnotateSummary", "annotate"]
 
 
 # --------------------------------------------------------------------------- annotate
@@ -39,16 +50,20 @@ class AnnotateSummary(Frozen):
     rows: int
     """Data rows read from the MAF."""
     with_rules: int
-    """Rows in a gene with at least one rule (the others were not parsed)."""
+    """Rows in a gene this knowledge base knows (rules, oncogenicity knowledge or
+    implications); the others were not parsed."""
     annotated: int
     """Rows with at least one recommendation."""
     skipped: int
-    """Rows in rule genes classed as non-coding (Silent, Intron, UTR ...)."""
+    """Rows in known genes classed as non-coding (Silent, Intron, UTR ...)."""
     errors: int
     """Rows with an ``ACTIONABLE_ERROR`` that is a parse failure."""
     outputs: tuple[str, ...]
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
+    tumor_sources: dict[str, int] = Field(default_factory=dict)
+    """Samples whose tumor type came from the MAF (``maf``), the clinical table
+    (``clinical``), the ``tumor`` default (``default``) or nowhere (``none``)."""
 
 
 def _maf_header(handle: IO[str]) -> tuple[list[str], list[str], int]:
@@ -67,14 +82,27 @@ def _maf_header(handle: IO[str]) -> tuple[list[str], list[str], int]:
 
 
 def _extra_records(
-    cna: Sequence[str | Path], fusions: Sequence[str | Path]
+    cna: Sequence[str | Path], fusions: Sequence[str | Path], min_fusion_reads: int
 ) -> Iterator[tuple[str, Record]]:
     for path in cna:
         for record in read_cna(path):
             yield "cna", record
     for path in fusions:
-        for record in read_fusions(path):
+        for record in read_fusions(path, min_reads=min_fusion_reads):
             yield "fusions", record
+
+
+def _biomarker_records(clinical: Mapping[str, ClinicalRecord]) -> Iterator[tuple[str, Record]]:
+    """The clinical table's TMB/MSI as alterations of their sample, so that they are
+    annotated like any other alteration (``<out>.biomarkers.tsv``)."""
+    for sample, row in clinical.items():
+        for text in row.biomarkers:
+            variant = parse_variant(text)
+            yield "biomarkers", Record(row.source, row.line, sample, variant, text)
+
+
+def _shown(items: Sequence[str]) -> str:
+    return ", ".join(items[:10]) + (" ..." if len(items) > 10 else "")
 
 
 def annotate(
@@ -88,16 +116,30 @@ def annotate(
     sources: Iterable[str] | None = None,
     jobs: int = 1,
     progress: bool | None = None,
+    tumor: str | None = None,
+    min_fusion_reads: int = MIN_FUSION_READS,
+    extra_columns: bool = False,
 ) -> AnnotateSummary:
-    """Annotate a MAF: write it to ``out`` with :data:`ANNOTATION_COLUMNS` appended.
+    """Annotate a MAF: write it to ``out`` with the OncoKB annotator's 27 columns appended
+    (and ``ACTIONABLE_RULE_IDS``, ``RATIONALE``, ``ACTIONABLE_ERROR`` after them with
+    ``extra_columns``); the MAF's ``#`` comment lines are dropped, as the annotator does.
 
-    ``clinical`` (a table path or :func:`load_clinical` output) gives each sample's
-    tumor type, prior therapies and TMB/MSI. ``cna`` and ``fusions`` files add to the
-    patient context and are written annotated, one row per alteration, next to ``out``
-    (``<out>.cna.tsv``, ``<out>.fusions.tsv``). ``jobs > 1`` splits an uncompressed
-    MAF into byte ranges annotated by that many worker processes (spawn-safe). Rows of
-    genes without rules are copied with empty columns; see the module docstring for
-    memory and patient context.
+    Each row's tumor type comes from, in this order: the MAF's ``ONCOTREE_CODE``
+    column, the ``clinical`` table (a path or :func:`load_clinical` output; it also
+    gives prior therapies, patient facts and TMB/MSI), the default ``tumor`` (OncoTree
+    code or text, like the OncoKB annotator's ``-t``). A sample with none is annotated
+    with tumor-agnostic rules only and counted in a warning; ``tumor_sources`` counts
+    the samples per source. ``cna`` and ``fusions`` files (every layout of
+    :mod:`actionable.io.cna` and :mod:`actionable.io.fusions`; STAR-Fusion calls with
+    fewer than ``min_fusion_reads`` reads are skipped) add to the patient context and,
+    with the clinical TMB/MSI, are written annotated, one row per alteration, next to
+    ``out`` (``<out>.cna.tsv``, ``<out>.fusions.tsv``, ``<out>.biomarkers.tsv``) in the
+    layouts of the OncoKB CNA and fusion annotators (:mod:`actionable.annotation.tables`).
+    ``maf="-"`` reads standard input, ``out="-"`` writes standard output (then there
+    must be no such side outputs). ``jobs > 1`` splits an uncompressed MAF into byte
+    ranges annotated by that many worker processes (spawn-safe). Rows of genes outside
+    the knowledge base are not parsed; see the package docstring for memory and patient
+    context.
 
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -105,29 +147,44 @@ def annotate(
     >>> _ = (d / "x.maf").write_text("Hugo_Symbol\\tTumor_Sample_Barcode\\tHGVSp_Short\\n"
     ...                              "BRAF\\tP1\\tp.V600E\\nTTN\\tP1\\tp.A1B\\n")
     >>> s = annotate(d / "x.maf", d / "out.tsv", clinical=d / "c.tsv")
-    >>> s.rows, s.with_rules, s.annotated
-    (2, 1, 1)
+    >>> s.rows, s.with_rules, s.annotated, s.tumor_sources
+    (2, 1, 1, {'maf': 0, 'clinical': 1, 'default': 0, 'none': 0})
     """
     started = time.perf_counter()
+    to_stdout = str(out) == "-"
     # Before anything is read: an output that is an input would be destroyed.
-    kinds = ("cna", "fusions")
-    targets = [Path(out), *(Path(out).with_name(Path(out).name + f".{k}.tsv") for k in kinds)]
+    kinds = ("cna", "fusions", "biomarkers")
+    out_path = Path(out)
+    targets = [] if to_stdout else [out_path, *(_side(out_path, k) for k in kinds)]
     refuse_overwrite(
         targets, [maf, *cna, *fusions, None if isinstance(clinical, Mapping) else clinical]
     )
     clinical_map = clinical if isinstance(clinical, Mapping) else load_clinical(clinical)
-    annotator = Annotator(clinical_map, rules=rules, sources=sources)
+    annotator = Annotator(
+        clinical_map, rules=rules, sources=sources, tumor=tumor, extra=extra_columns
+    )
     warnings: list[str] = []
-    extra = list(_extra_records(cna, fusions))
+    extra = [
+        *_extra_records(cna, fusions, min_fusion_reads),
+        *_biomarker_records(clinical_map),
+    ]
+    if to_stdout and extra:
+        named = sorted({kind for kind, _ in extra})
+        raise ArgumentError(
+            f"out='-' (standard output) takes the annotated MAF only, and there are "
+            f"{', '.join(named)} results to write as well. Give an output file (-o FILE): "
+            "they are written next to it."
+        )
     for _, record in extra:
         if record.variant is not None and record.sample:
             annotator.add_context(record.sample, record.variant)
+        elif record.sample is None and record.status == "error":
+            warnings.append(f"{record.source}:{record.line}: {record.reason}")
     maf_path = Path(maf)
-    out_path = Path(out)
-    bar = _Progress("annotate rows", progress)
     piped = str(maf) == "-"
     with sys.stdin if piped else open_text(maf_path) as handle:
-        comments, header, header_line = _maf_header(handle)
+        # Leading "#" lines are dropped, as the OncoKB annotator drops them.
+        _comments, header, header_line = _maf_header(handle)
         if not header:
             raise ValueError(f"{maf}: no MAF header line")
         columns = MafColumns.from_header(header)
@@ -141,6 +198,11 @@ def annotate(
                 "the MAF has no HGVSp_Short/HGVSp column: no row can be interpreted offline"
             )
         compressed = not piped and _is_gzip(maf_path)
+        total = None
+        if progress is not False and not piped and not compressed:
+            # One fast pass over the bytes gives the bar its total and its ETA.
+            total = max(_count_lines(maf_path, 0, maf_path.stat().st_size) - header_line, 0)
+        bar = _Progress("annotate rows", progress, total=total)
         need_context = any(not k.startswith("biomarker:") for k in annotator.referenced_keys)
         parallel = jobs > 1 and not piped and not compressed
         if jobs > 1 and not parallel:
@@ -150,10 +212,8 @@ def annotate(
                 "MAF read from a pipe: patient context for requires/excludes comes from the "
                 "CNA, fusion and clinical inputs only"
             )
-        with atomic_output(out_path) as sink:
-            for comment in comments:
-                sink.write(comment + "\n")
-            sink.write("\t".join([*header, *ANNOTATION_COLUMNS]) + "\n")
+        with _output(out_path, to_stdout) as sink:
+            sink.write("\t".join([*header, *ANNOTATION_COLUMNS[: annotator.width]]) + "\n")
             if parallel:
                 counts = _annotate_parallel(
                     annotator,
@@ -168,6 +228,8 @@ def annotate(
                     clinical_map,
                     sink,
                     need_context,
+                    tumor,
+                    bar,
                 )
             else:
                 if need_context and not piped:
@@ -183,22 +245,16 @@ def annotate(
             counts["errors"] += 1
             warnings.append(f"{damage}; the rows before the damage were annotated")
     bar.done(counts["rows"])
-    missing = sorted(
-        k.removeprefix(_MISSING_SAMPLE) for k in counts if k.startswith(_MISSING_SAMPLE)
-    )
-    if missing:
-        shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
-        warnings.append(
-            f"{len(missing)} samples with rows in genes with rules are not in the clinical "
-            f"table ({shown}): their rows were annotated with tumor-agnostic rules only"
-        )
-    outputs = [str(out_path)]
-    for kind in ("cna", "fusions"):
+    maf_tumors = _maf_tumors(counts)
+    outputs = ["-" if to_stdout else str(out_path)]
+    for kind in kinds:
         records = [r for k, r in extra if k == kind]
         if records:
-            target = out_path.with_name(out_path.name + f".{kind}.tsv")
-            _write_records(annotator, records, target)
+            target = _side(out_path, kind)
+            counts.update(_write_records(annotator, records, target, maf_tumors, kind))
             outputs.append(str(target))
+    warnings.extend(_tumor_warnings(counts))
+    sources_seen = _tumor_sources(counts)
     return AnnotateSummary(
         rows=counts["rows"],
         with_rules=counts["with_rules"],
@@ -208,7 +264,75 @@ def annotate(
         outputs=tuple(outputs),
         warnings=tuple(warnings),
         seconds=round(time.perf_counter() - started, 3),
+        tumor_sources={k: len(v) for k, v in sources_seen.items()},
     )
+
+
+TUMOR_PRECEDENCE = (
+    "tumor type per sample: the MAF's ONCOTREE_CODE column, else the clinical table, "
+    "else --tumor; a sample with none gets tumor-agnostic rules only"
+)
+"""The precedence :func:`annotate` applies, as the command line logs it."""
+
+
+def _side(out: Path, kind: str) -> Path:
+    return out.with_name(out.name + f".{kind}.tsv")
+
+
+@contextlib.contextmanager
+def _output(path: Path, to_stdout: bool) -> Iterator[IO[str]]:
+    if to_stdout:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with atomic_output(path) as sink:
+        yield sink
+
+
+def _maf_tumors(counts: Mapping[str, int]) -> dict[str, str]:
+    """Sample -> its MAF ``ONCOTREE_CODE`` text, for the alterations of the side inputs."""
+    found: dict[str, str] = {}
+    for key in sorted(counts):
+        if key.startswith(_SAMPLE_TUMOR):
+            sample, _, text = key.removeprefix(_SAMPLE_TUMOR).partition("\t")
+            found.setdefault(sample, text)
+    return found
+
+
+def _tumor_sources(counts: Mapping[str, int]) -> dict[str, set[str]]:
+    """Source -> the samples whose tumor type came from it (``none``: no source)."""
+    found: dict[str, set[str]] = {"maf": set(), "clinical": set(), "default": set(), "none": set()}
+    for key in counts:
+        if key.startswith(_TUMOR_FROM):
+            source, _, sample = key.removeprefix(_TUMOR_FROM).partition("\t")
+            found[source or "none"].add(sample)
+    return found
+
+
+def _tumor_warnings(counts: Mapping[str, int]) -> list[str]:
+    warnings: list[str] = []
+    missing = sorted(
+        k.removeprefix(_MISSING_SAMPLE) for k in counts if k.startswith(_MISSING_SAMPLE)
+    )
+    if missing:
+        warnings.append(
+            f"{len(missing)} samples with rows in known genes are not in the clinical "
+            f"table ({_shown(missing)}): their rows were annotated with tumor-agnostic rules only"
+        )
+    unknown = sorted(k.removeprefix(_UNKNOWN_TUMOR) for k in counts if k.startswith(_UNKNOWN_TUMOR))
+    if unknown:
+        warnings.append(
+            f"{len(unknown)} ONCOTREE_CODE values of the MAF are not known tumor types "
+            f"({_shown(unknown)}): their rows took the clinical table's or --tumor's instead"
+        )
+    none = sorted(_tumor_sources(counts)["none"])
+    if none:
+        warnings.append(
+            f"{len(none)} samples have no tumor type in the MAF's ONCOTREE_CODE, the clinical "
+            f"table or --tumor ({_shown(none)}): their alterations were annotated with "
+            "tumor-agnostic rules only"
+        )
+    return warnings
 
 
 def _is_gzip(path: Path) -> bool:
@@ -216,21 +340,37 @@ def _is_gzip(path: Path) -> bool:
         return probe.read(2) == b"\x1f\x8b"
 
 
-def _write_records(annotator: Annotator, records: Sequence[Record], target: Path) -> None:
-    header = ["SAMPLE_ID", "SOURCE", "LINE", "ALTERATION", "VARIANT", *ANNOTATION_COLUMNS]
+# Side outputs in the OncoKB annotators' layouts; biomarkers (TMB, MSI) as atypical
+# alterations of the individual layout (HUGO_SYMBOL "Other Biomarkers").
+_LAYOUTS = {"cna": "cna", "fusions": "fusion", "sv": "sv", "biomarkers": "cna"}
+
+
+def _write_records(
+    annotator: Annotator,
+    records: Sequence[Record],
+    target: Path,
+    maf_tumors: Mapping[str, str],
+    kind: str = "cna",
+) -> Counter[str]:
+    """Alterations of the CNA, fusion (or structural-variant) inputs and the clinical
+    biomarkers, one per row, in the OncoKB annotator's layout for that kind
+    (:mod:`actionable.annotation.tables`); a record that could not be read is written
+    ``ANNOTATED`` ``False`` with its reason."""
+    counts: Counter[str] = Counter()
+    layout = _LAYOUTS.get(kind, "fusion")
+    extra = annotator.width is None
     with atomic_output(target) as out:
-        out.write("\t".join(header) + "\n")
+        out.write("\t".join(table_header(layout, extra=extra)) + "\n")  # type: ignore[arg-type]
         for r in records:
+            sample = r.sample or ""
+            maf_tumor = r.tumor or maf_tumors.get(sample, "")
             if r.variant is not None:
-                cols = annotator.columns(r.variant, r.sample)
+                cols, source = annotator.row_columns(r.variant, r.sample, maf_tumor)
+                counts[f"{_TUMOR_FROM}{source}\t{r.sample}"] = 1
             else:
-                cols = (*_EMPTY[:-1], _clean(r.reason or ""))
-            row = [
-                r.sample or "",
-                r.source,
-                str(r.line),
-                _clean(r.text),
-                str(r.variant or ""),
-                *cols,
-            ]
-            out.write("\t".join(row) + "\n")
+                cols = annotator.failed(_clean(f"{r.source}:{r.line}: {r.reason or ''}"))
+            tumor, _ = annotator.tumor_of(r.sample, maf_tumor)
+            row = TableRow(sample=sample, cancer_type=tumor or "", variant=r.variant, text=r.text)
+            cells = (*layout_cells(layout, row), *cols)  # type: ignore[arg-type]
+            out.write("\t".join(_clean(c) for c in cells) + "\n")
+    return counts
