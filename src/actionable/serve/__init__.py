@@ -130,6 +130,7 @@ def is_loopback(host: str) -> bool:
 def _require() -> None:
     try:
         import fastapi  # noqa: F401
+        import fastapi_offline  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as error:
         raise MissingExtraError("actionable serve", error.name or "fastapi", "serve") from error
