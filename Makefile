@@ -80,6 +80,7 @@ data: $(STAMP)
 	$(BIN)/python scripts/import_civic.py
 	$(BIN)/python scripts/build_hotspots.py
 	$(BIN)/python scripts/build_oncogenicity.py
+	$(BIN)/python scripts/build_implications.py
 	$(BIN)/python scripts/build_readme.py
 	$(BIN)/python -m actionable schema > docs/rule.schema.json
 	$(BIN)/python -m actionable schema --report > docs/report.schema.json

@@ -309,3 +309,31 @@ def test_annotate_then_annotate_clinical_end_to_end(tmp_path: Path) -> None:
     assert s["T-31"]["LEVEL_1"] == "Larotrectinib(TPM3-NTRK1 Fusion)"
     assert s["T-07"]["LEVEL_1"] == "Pembrolizumab(Other Biomarkers TMB 14 mut/Mb)"
     assert s["T-33"]["#MUTATIONS"] == "1" and s["T-33"]["HIGHEST_LEVEL"] == ""
+
+
+def test_annotate_clinical_reads_a_pipe_and_writes_stdout(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    maf = (FIXTURES / "annotated_maf.txt").read_text(encoding="utf-8")
+    command = [sys.executable, "-m", "actionable", "annotate-clinical"]
+    result = subprocess.run(
+        [*command, "-i", str(FIXTURES / "clinical.txt"), "-a", "-", "-o", "-"],
+        input=maf,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t") == ["SAMPLE_ID", "ONCOTREE_CODE", *CLINICAL_COLUMNS]
+    s2 = dict(zip(lines[0].split("\t"), lines[2].split("\t"), strict=True))
+    assert (s2["SAMPLE_ID"], s2["HIGHEST_LEVEL"], s2["#MUTATIONS"]) == ("S2", "LEVEL_R1", "2")
+    both = subprocess.run(
+        [*command, "-i", "-", "-a", "-", "-o", str(tmp_path / "o.txt")],
+        input=maf,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert both.returncode == 2 and "can feed one input only" in both.stderr

@@ -34,8 +34,11 @@ An alteration is named ``<gene> <alteration>`` (from ``Hugo_Symbol`` and the fir
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import shutil
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -300,7 +303,7 @@ def annotate_clinical(
     """Write ``clinical`` to ``out`` with :data:`CLINICAL_COLUMNS` appended per sample;
     returns counts: ``samples`` written, ``with_alterations`` among them, and
     ``not_in_clinical`` (samples of the annotated files the clinical table lacks, which
-    the output cannot show).
+    the output cannot show). ``out`` ``-`` writes standard output.
 
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -311,11 +314,13 @@ def annotate_clinical(
     {'samples': 2, 'with_alterations': 1, 'not_in_clinical': 0}
     """
     files = list(annotated)
-    refuse_overwrite([Path(out)], [clinical, *files])
+    to_stdout = str(out) == "-"
+    if not to_stdout:
+        refuse_overwrite([Path(out)], [clinical, *files])
     summaries = summarize(files)
     written = with_alterations = 0
     seen: set[str] = set()
-    with open_text(Path(clinical)) as handle, atomic_output(Path(out)) as sink:
+    with open_text(Path(clinical)) as handle, _output(out, to_stdout) as sink:
         rows = _rows(handle)
         header = next(rows, None)
         if header is None:
@@ -342,20 +347,49 @@ def annotate_clinical(
     }
 
 
+@contextlib.contextmanager
+def _output(out: str | Path, to_stdout: bool) -> Iterator[IO[str]]:
+    if to_stdout:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with atomic_output(Path(out)) as sink:
+        yield sink
+
+
 # --------------------------------------------------------------------------- command line
 CLINICAL_EXAMPLES = """\
 Appends per-sample highest levels and oncogenic-alteration counts to a clinical table,
 like the OncoKB annotator's ClinicalDataAnnotator.py, from annotated MAF, CNA, fusion
 and structural-variant tables (actionable's or the OncoKB annotators').
 
+``-`` as one input reads standard input; -o - writes standard output.
+
 examples:
   actionable annotate-clinical -i clinical.tsv -a annotated.maf,annotated.maf.cna.tsv -o out.tsv
+  actionable annotate cohort.maf -t LUAD -o - | actionable annotate-clinical -i c.tsv -a - -o -
 """
 
 
 def _run(args: argparse.Namespace) -> int:
     files = [Path(p) for item in args.annotated for p in item.split(",") if p.strip()]
-    counts = annotate_clinical(args.input, files, args.output)
+    piped = [p for p in (args.input, *files) if str(p) == "-"]
+    if len(piped) > 1:
+        raise ValueError(
+            "standard input (-) is given for more than one input: it can feed one input "
+            "only. Write the others to files."
+        )
+    with tempfile.TemporaryDirectory(prefix="actionable-stdin-") as folder:
+        clinical = args.input
+        if piped:
+            # Tables are read by name (and the clinical table after the others): the pipe
+            # is spooled to a file first.
+            spooled = Path(folder) / "stdin"
+            with open(spooled, "wb") as sink:
+                shutil.copyfileobj(sys.stdin.buffer, sink, 1 << 20)
+            clinical = spooled if str(clinical) == "-" else clinical
+            files = [spooled if str(p) == "-" else p for p in files]
+        counts = annotate_clinical(clinical, files, args.output)
     print(
         f"{counts['samples']} samples written to {args.output} "
         f"({counts['with_alterations']} with annotated alterations)",
