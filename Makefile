@@ -70,6 +70,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/evaluate.py --sources curated,civic
 	$(BIN)/python benchmarks/cohort.py
 	$(BIN)/python benchmarks/tumors.py
+	$(BIN)/python benchmarks/serve.py
 
 # Regenerate the committed vocabularies from ../shared/data (not needed to use the library).
 data: $(STAMP)
@@ -79,6 +80,7 @@ data: $(STAMP)
 	$(BIN)/python scripts/import_civic.py
 	$(BIN)/python scripts/build_hotspots.py
 	$(BIN)/python scripts/build_oncogenicity.py
+	$(BIN)/python scripts/build_implications.py
 	$(BIN)/python scripts/build_readme.py
 	$(BIN)/python -m actionable schema > docs/rule.schema.json
 	$(BIN)/python -m actionable schema --report > docs/report.schema.json

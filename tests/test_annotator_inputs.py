@@ -40,8 +40,13 @@ def _by(rows: list[dict[str, str]], *keys: str) -> dict[tuple[str, ...], dict[st
     return {tuple(r[k] for k in keys): r for r in rows}
 
 
+_TX = ("LEVEL_1", "LEVEL_2", "LEVEL_3A", "LEVEL_3B", "LEVEL_4", "LEVEL_R1", "LEVEL_R2")
+
+
 def _levels(row: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in row.items() if k.startswith("LEVEL_") and v}
+    """The therapeutic level cells, drug names in lower case (the annotator's label
+    spelling, ``Dabrafenib+Trametinib``, is checked in test_oncokb_files.py)."""
+    return {k: v.lower() for k, v in row.items() if k in _TX and v}
 
 
 # --------------------------------------------------------------------------- tumor type
@@ -118,7 +123,7 @@ def test_annotate_tumor_precedence_and_warnings(tmp_path: Path, engine: Engine) 
     assert _levels(rows[("T-06", "p.G12C")]) == {}
     assert summary.tumor_sources == {"maf": 3, "clinical": 4, "default": 0, "none": 1}
     assert list(summary.warnings) == [
-        "1 samples with rows in genes with rules are not in the clinical table (T-06): "
+        "1 samples with rows in known genes are not in the clinical table (T-06): "
         "their rows were annotated with tumor-agnostic rules only",
         "1 ONCOTREE_CODE values of the MAF are not known tumor types (NOT_A_CODE): "
         "their rows took the clinical table's or --tumor's instead",
@@ -197,10 +202,17 @@ def test_protein_change_columns(tmp_path: Path, column: str, engine: Engine) -> 
 def _atypical(tmp_path: Path, via: str, rules: str, tumor: str) -> list[dict[str, str]]:
     out = tmp_path / f"{via}.tsv"
     if via == "api":
-        annotate(INPUTS / "atypical.txt", out, rules=Path(rules) if rules else None, tumor=tumor)
+        annotate(
+            INPUTS / "atypical.txt",
+            out,
+            rules=Path(rules) if rules else None,
+            tumor=tumor,
+            extra_columns=True,
+        )
     else:
         extra = ["--rules", rules] if rules else []
         args = ["annotate", str(INPUTS / "atypical.txt"), "-o", str(out), "-t", tumor, *extra]
+        args.append("--extra-columns")
         assert main(args) == 0
     return _rows(out)
 
@@ -221,7 +233,7 @@ def test_atypical_msi_h_with_the_bundled_rules(tmp_path: Path) -> None:
     rows = _by(_atypical(tmp_path, "cli", "", "COADREAD"), "SAMPLE_ID")
     msi = rows[("T-12",)]
     assert msi["HIGHEST_LEVEL"] == "LEVEL_1"
-    assert "pembrolizumab" in msi["LEVEL_1"].split(",")
+    assert "Pembrolizumab" in msi["LEVEL_1"].split(",")
     assert all(r.startswith("msi-h-") for r in msi["ACTIONABLE_RULE_IDS"].split(","))
 
 
@@ -258,7 +270,13 @@ def test_cna_and_structural_inputs_annotated(tmp_path: Path, via: str) -> None:
     ]
     if via == "api":
         annotate(
-            INPUTS / "oncotree.maf", out, cna=[cna], fusions=fusions, rules=RULES, tumor="COADREAD"
+            INPUTS / "oncotree.maf",
+            out,
+            cna=[cna],
+            fusions=fusions,
+            rules=RULES,
+            tumor="COADREAD",
+            extra_columns=True,
         )
     else:
         args = [
@@ -272,29 +290,33 @@ def test_cna_and_structural_inputs_annotated(tmp_path: Path, via: str) -> None:
             "COADREAD",
             "--cna",
             str(cna),
+            "--extra-columns",
         ]
         for f in fusions:
             args += ["--fusions", str(f)]
         assert main(args) == 0
     cna_rows = _rows(out.with_name("a.tsv.cna.tsv"))
-    # T-21 has no KRAS mutation: level 2 in colorectal; T-22 has none either.
-    assert [(r["SAMPLE_ID"], r["VARIANT"], r["LEVEL_2"]) for r in cna_rows[:2]] == [
-        ("T-21", "ERBB2 amplification", "trastuzumab+pertuzumab"),
-        ("T-22", "ERBB2 amplification", "trastuzumab+pertuzumab"),
+    # T-21 has no KRAS mutation: level 2 in colorectal; T-22 has none either. The side
+    # outputs are in the OncoKB CNA and fusion annotators' layouts.
+    cna_keys = ("SAMPLE_ID", "CANCER_TYPE", "HUGO_SYMBOL", "ALTERATION", "LEVEL_2")
+    assert [tuple(r[k] for k in cna_keys) for r in cna_rows[:2]] == [
+        ("T-21", "COADREAD", "ERBB2", "Amplification", "Trastuzumab+Pertuzumab"),
+        ("T-22", "COADREAD", "ERBB2", "Amplification", "Trastuzumab+Pertuzumab"),
     ]
     fusion_rows = _rows(out.with_name("a.tsv.fusions.tsv"))
-    assert [(r["SAMPLE_ID"], r["VARIANT"], r["LEVEL_1"]) for r in fusion_rows] == [
-        ("T-31", "TPM3::NTRK1 fusion", "larotrectinib"),
-        ("T-32", "LMNA::NTRK1 fusion", "larotrectinib"),
-        ("T-33", "", ""),
-        ("T-41", "TPM3::NTRK1 fusion", "larotrectinib"),
-        ("T-42", "", ""),
-        ("T-51", "", ""),
-        ("T-51", "LMNA::NTRK1 fusion", "larotrectinib"),
+    assert [
+        (r["Tumor_Sample_Barcode"], r["Fusion"], r["ANNOTATED"], r["LEVEL_1"]) for r in fusion_rows
+    ] == [
+        ("T-31", "TPM3-NTRK1 Fusion", "True", "Larotrectinib"),
+        ("T-32", "LMNA-NTRK1 Fusion", "True", "Larotrectinib"),
+        ("T-33", "KMT2D-intragenic", "False", ""),
+        ("T-41", "TPM3-NTRK1 Fusion", "True", "Larotrectinib"),
+        ("T-42", "KMT2D-intragenic", "False", ""),
+        ("T-51", fusion_rows[5]["Fusion"], "False", ""),
+        ("T-51", "LMNA-NTRK1 Fusion", "True", "Larotrectinib"),
     ]
-    assert fusion_rows[2]["ACTIONABLE_ERROR"].startswith("KMT2D intragenic rearrangement")
-    assert fusion_rows[4]["ALTERATION"] == "KMT2D-intragenic"
-    assert fusion_rows[5]["ACTIONABLE_ERROR"] == (
+    assert "KMT2D intragenic rearrangement" in fusion_rows[2]["ACTIONABLE_ERROR"]
+    assert fusion_rows[5]["ACTIONABLE_ERROR"].endswith(
         "1 supporting reads, fewer than the minimum 2 (--min-fusion-reads)"
     )
 
@@ -324,11 +346,12 @@ def test_clinical_msi_and_tmb_are_annotated(tmp_path: Path) -> None:
     out = tmp_path / "a.tsv"
     summary = annotate(INPUTS / "oncotree.maf", out, clinical=INPUTS / "clinical.txt", rules=None)
     assert summary.outputs[-1] == str(out) + ".biomarkers.tsv"
-    rows = _by(_rows(Path(summary.outputs[-1])), "SAMPLE_ID", "VARIANT")
+    rows = _by(_rows(Path(summary.outputs[-1])), "SAMPLE_ID", "ALTERATION")
     assert set(rows) == {("T-07", "TMB 14 mut/Mb"), ("T-08", "MSI-H")}
     msi = rows[("T-08", "MSI-H")]
-    assert msi["HIGHEST_LEVEL"] == "LEVEL_1" and "pembrolizumab" in msi["LEVEL_1"].split(",")
-    assert rows[("T-07", "TMB 14 mut/Mb")]["LINE"] == "4"
+    assert msi["HIGHEST_LEVEL"] == "LEVEL_1" and "Pembrolizumab" in msi["LEVEL_1"].split(",")
+    # Atypical alterations, as the OncoKB annotator's examples write them.
+    assert {r["HUGO_SYMBOL"] for r in rows.values()} == {"Other Biomarkers"}
 
 
 def test_clinical_tmb_with_fixture_rules(tmp_path: Path, engine: Engine) -> None:

@@ -10,12 +10,13 @@ from pydantic import ValidationError
 
 from actionable.cohort import (
     ANNOTATION_COLUMNS,
+    ONCOKB_COLUMNS,
     Annotator,
     Funnel,
     annotate,
-    oncokb_columns,
     screen,
 )
+from actionable.cohort.columns import failed_columns, unannotated_gene_columns
 from actionable.engine import Engine
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cohort"
@@ -42,6 +43,7 @@ def _annotate(tmp_path: Path, engine: Engine, jobs: int = 1) -> tuple[Path, obje
         fusions=[FIXTURES / "P7.star-fusion.tsv", FIXTURES / "sv.tsv"],
         rules=engine if jobs == 1 else FIXTURES / "rules",
         jobs=jobs,
+        extra_columns=True,
     )
     return out, summary
 
@@ -50,14 +52,14 @@ def test_annotate_columns_and_counts(tmp_path: Path, engine: Engine) -> None:
     out, summary = _annotate(tmp_path, engine)
     assert summary.model_dump(include={"rows", "with_rules", "annotated", "skipped", "errors"}) == {  # type: ignore[attr-defined]
         "rows": 12,
-        "with_rules": 8,
+        "with_rules": 11,  # every gene the knowledge base knows: all but TTN
         "annotated": 3,
         "skipped": 1,
         "errors": 2,
     }
     text = out.read_text().splitlines()
-    assert text[:2] == ["#version 2.4", "#comment line"]
-    header = text[2].split("\t")
+    assert not any(line.startswith("#") for line in text)  # dropped, as the annotator does
+    header = text[0].split("\t")
     assert header[-len(ANNOTATION_COLUMNS) :] == list(ANNOTATION_COLUMNS)
     rows = _read(out)
     assert len(rows) == 12
@@ -67,9 +69,9 @@ def test_annotate_columns_and_counts(tmp_path: Path, engine: Engine) -> None:
         braf["HIGHEST_SENSITIVE_LEVEL"],
         braf["HIGHEST_RESISTANCE_LEVEL"],
     ) == ("LEVEL_1", "LEVEL_1", "")
-    assert braf["LEVEL_1"] == "dabrafenib+trametinib"
+    assert braf["LEVEL_1"] == "Dabrafenib+Trametinib"
     # Issue 11: cetuximab is a colorectal-specific partner and does not travel off-label.
-    assert braf["LEVEL_3B"] == "encorafenib"
+    assert braf["LEVEL_3B"] == "Encorafenib"
     assert braf["LEVEL_2"] == ""  # the NEC level-2 rule supports the level-1 one (merged)
     assert braf["ACTIONABLE_RULE_IDS"] == "fx-braf-v600e-solid,fx-braf-v600e-crc"
     assert braf["RATIONALE"].split("|")[0] == (
@@ -77,12 +79,20 @@ def test_annotate_columns_and_counts(tmp_path: Path, engine: Engine) -> None:
         "BRAF V600E matches rule fx-braf-v600e-solid (exact: V600E)"
     )
     kras_crc = rows[2]
-    assert (kras_crc["HIGHEST_LEVEL"], kras_crc["LEVEL_R1"]) == ("LEVEL_R1", "cetuximab")
+    assert (kras_crc["HIGHEST_LEVEL"], kras_crc["LEVEL_R1"]) == ("LEVEL_R1", "Cetuximab")
     assert kras_crc["HIGHEST_RESISTANCE_LEVEL"] == "LEVEL_R1"
-    assert rows[3]["LEVEL_1"] == "sotorasib"
-    # Silent, TTN (no rules), TP53 (no rules): empty, no error.
+    assert rows[3]["LEVEL_1"] == "Sotorasib"
+    # TP53 (no rules): classified, no level; Silent (not parsed) and TTN (a gene the
+    # knowledge base does not know): Unknown. None of them is an error.
     for index in (1, 4, 6, 9, 10):
-        assert all(rows[index][c] == "" for c in ANNOTATION_COLUMNS), rows[index]
+        row = rows[index]
+        assert row["ANNOTATED"] == "True" and row["ACTIONABLE_ERROR"] == "", row
+        assert all(row[c] == "" for c in ANNOTATION_COLUMNS[6:]), row
+    assert [rows[i]["ONCOGENIC"] for i in (1, 4, 6, 9, 10)] == [
+        "Oncogenic", "Unknown", "Unknown", "Oncogenic", "Oncogenic",
+    ]  # fmt: skip
+    assert [rows[i]["GENE_IN_ONCOKB"] for i in (1, 4, 6)] == ["True", "True", "False"]
+    assert rows[5]["ANNOTATED"] == rows[11]["ANNOTATED"] == "False"
     assert rows[5]["ACTIONABLE_ERROR"].startswith("line 9: cannot parse variant 'p.V600EE'")
     assert rows[11]["ACTIONABLE_ERROR"].startswith("line 15: cannot parse variant 'BRAF'")
     assert rows[7]["HIGHEST_LEVEL"] == "" and "clinical row 6" in rows[7]["ACTIONABLE_ERROR"]
@@ -92,18 +102,31 @@ def test_annotate_columns_and_counts(tmp_path: Path, engine: Engine) -> None:
 def test_annotate_uses_patient_context(tmp_path: Path, engine: Engine) -> None:
     _, summary = _annotate(tmp_path, engine)
     cna = _read(Path(summary.outputs[1]))  # type: ignore[attr-defined]
-    by = {(r["SAMPLE_ID"], r["VARIANT"]): r for r in cna}
+    # The OncoKB CNA annotator's layout, then its columns.
+    assert list(cna[0])[:5] == [
+        "SAMPLE_ID",
+        "CANCER_TYPE",
+        "HUGO_SYMBOL",
+        "ALTERATION",
+        "ANNOTATED",
+    ]
+    by = {(r["SAMPLE_ID"], r["HUGO_SYMBOL"], r["ALTERATION"]): r for r in cna}
     # P3: ERBB2 amplification, RAS wild type -> level 2; P2 carries KRAS G12D -> excluded.
-    assert by[("P3", "ERBB2 amplification")]["LEVEL_2"] == "trastuzumab+pertuzumab"
-    assert by[("P2", "ERBB2 amplification")]["HIGHEST_LEVEL"] == ""
-    assert [r["LINE"] for r in cna] == ["2", "2", "3", "4", "4"]
-    assert cna[-1]["ACTIONABLE_ERROR"] == "copy-number value 'abc' is not one of -2, -1, 0, 1, 2"
+    assert by[("P3", "ERBB2", "Amplification")]["LEVEL_2"] == "Trastuzumab+Pertuzumab"
+    assert by[("P2", "ERBB2", "Amplification")]["HIGHEST_LEVEL"] == ""
+    assert [r["ALTERATION"] for r in cna] == [
+        "Amplification", "Amplification", "Deletion", "Gain", "abc",
+    ]  # fmt: skip
+    assert cna[-1]["ANNOTATED"] == "False"
+    assert cna[-1]["ACTIONABLE_ERROR"].endswith(
+        "cna.tsv:4: copy-number value 'abc' is not one of -2, -1, 0, 1, 2"
+    )
     fusions = _read(Path(summary.outputs[2]))  # type: ignore[attr-defined]
-    assert [(r["SAMPLE_ID"], r["LEVEL_1"]) for r in fusions] == [
-        ("P7", "larotrectinib"),
-        ("P7", ""),
-        ("P4", ""),
-        ("P6", "larotrectinib"),
+    assert [(r["Tumor_Sample_Barcode"], r["Fusion"], r["LEVEL_1"]) for r in fusions] == [
+        ("P7", "TPM3-NTRK1 Fusion", "Larotrectinib"),
+        ("P7", "BADNAME", ""),
+        ("P4", "EML4-ALK Fusion", ""),
+        ("P6", "TPM3-NTRK1 Fusion", "Larotrectinib"),
     ]
 
 
@@ -114,8 +137,10 @@ def test_annotate_parallel_matches_serial(tmp_path: Path, engine: Engine) -> Non
     big.write_text("\n".join(header + rows * 9000) + "\n")  # ~1.2 MB: split into chunks
     serial, parallel = tmp_path / "s.tsv", tmp_path / "p.tsv"
     clinical = FIXTURES / "clinical.tsv"
-    a = annotate(big, serial, clinical=clinical, rules=engine)
-    b = annotate(big, parallel, clinical=clinical, rules=FIXTURES / "rules", jobs=2)
+    a = annotate(big, serial, clinical=clinical, rules=engine, extra_columns=True)
+    b = annotate(
+        big, parallel, clinical=clinical, rules=FIXTURES / "rules", jobs=2, extra_columns=True
+    )
     assert serial.read_text() == parallel.read_text()
     assert (
         (a.rows, a.annotated, a.errors) == (b.rows, b.annotated, b.errors) == (108000, 27000, 18000)
@@ -125,8 +150,20 @@ def test_annotate_parallel_matches_serial(tmp_path: Path, engine: Engine) -> Non
     assert text.count("line 108003: cannot parse variant 'BRAF'") == 1
 
 
-def test_oncokb_columns_empty() -> None:
-    assert oncokb_columns([]) == ("",) * len(ANNOTATION_COLUMNS)
+def test_columns_of_rows_not_evaluated() -> None:
+    failed = failed_columns("line 3: unreadable")
+    assert failed[0] == "False" and failed[-1] == "line 3: unreadable"
+    assert all(c == "" for c in failed[1:-1])
+    unknown = unannotated_gene_columns(False)
+    assert unknown[: len(ONCOKB_COLUMNS)][:6] == (
+        "True",
+        "False",
+        "False",
+        "Unknown",
+        "",
+        "Unknown",
+    )
+    assert len(unknown) == len(ANNOTATION_COLUMNS)
 
 
 def test_annotator_alias_fast_path(engine: Engine) -> None:

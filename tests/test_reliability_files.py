@@ -216,7 +216,7 @@ def test_report_pages_do_not_overwrite_each_other(tmp_path: Path) -> None:
 
 def test_row_with_extra_cells_is_flagged_not_misaligned(tmp_path: Path) -> None:
     maf = _maf(tmp_path / "m.maf", "BRAF\tP1\tp.V600E\tstray\nTTN\tP1\tp.A1B\tx\ty\n")
-    summary = annotate(maf, tmp_path / "out.tsv")
+    summary = annotate(maf, tmp_path / "out.tsv", extra_columns=True)
     lines = [line.split("\t") for line in (tmp_path / "out.tsv").read_text().splitlines()]
     assert all(len(cells) == len(lines[0]) for cells in lines)
     assert "1 cells more than the header (stray)" in lines[1][-1]
@@ -228,7 +228,7 @@ def test_sample_missing_from_the_clinical_table_is_said(tmp_path: Path) -> None:
     maf = _maf(tmp_path / "m.maf", "BRAF\tP1\tp.V600E\nBRAF\tP2\tp.V600E\n")
     clinical = tmp_path / "clinical.tsv"
     clinical.write_text("sample_id\ttumor\nP1\tMEL\n", encoding="utf-8")
-    summary = annotate(maf, tmp_path / "out.tsv", clinical=clinical)
+    summary = annotate(maf, tmp_path / "out.tsv", clinical=clinical, extra_columns=True)
     assert summary.rows == 2
     assert any("not in the clinical table (P2)" in w for w in summary.warnings)
     rows = (tmp_path / "out.tsv").read_text().splitlines()

@@ -38,6 +38,8 @@ examples:
   actionable annotate cohort.maf --clinical clinical.tsv -o annotated.tsv --jobs 4
   actionable screen --clinical clinical.tsv --maf cohort.maf --threshold 2 --plot funnel.png
   actionable report --clinical clinical.tsv --maf cohort.maf --html reports/
+  actionable serve --port 8080
+  actionable annotate-clinical -i clinical.tsv -a annotated.tsv -o clinical.annotated.tsv
 """
 
 
@@ -195,6 +197,7 @@ def _run_annotate(args: argparse.Namespace) -> int:
         rules=args.rules,
         sources=args.sources.split(",") if args.sources else None,
         jobs=args.jobs,
+        extra_columns=args.extra_columns,
         tumor=args.tumor,
         min_fusion_reads=args.min_fusion_reads,
     )
@@ -202,7 +205,7 @@ def _run_annotate(args: argparse.Namespace) -> int:
         print(f"actionable: warning: {warning}", file=sys.stderr)
     print(f"actionable: {_sources_line(summary.tumor_sources)}", file=sys.stderr)
     print(
-        f"{summary.rows} rows, {summary.with_rules} in genes with rules, {summary.annotated} "
+        f"{summary.rows} rows, {summary.with_rules} in known genes, {summary.annotated} "
         f"with a recommendation, {summary.skipped} non-coding, {summary.errors} unreadable; "
         f"wrote {', '.join(summary.outputs)}",
         file=sys.stderr,
@@ -308,9 +311,26 @@ def _run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import Settings, read_token, run
+
+    settings = Settings(
+        rules=args.rules,
+        sources=tuple(args.sources.split(",")) if args.sources else None,
+        token=read_token(args.token_file) if args.token_file else None,
+        token_file=args.token_file,
+    )
+    run(settings, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
 ANNOTATE_EXAMPLES = """\
-Appends OncoKB-annotator columns (HIGHEST_LEVEL, LEVEL_1 ... LEVEL_R2) plus
-ACTIONABLE_RULE_IDS, RATIONALE and ACTIONABLE_ERROR to every MAF row.
+Appends the OncoKB MAF annotator's 27 columns (ANNOTATED ... PX_CITATIONS) to every
+MAF row; --extra-columns adds ACTIONABLE_RULE_IDS, RATIONALE and ACTIONABLE_ERROR.
+
+The tumor type of a row comes from the MAF's ONCOTREE_CODE column, else the
+clinical table, else --tumor; samples with none are counted in a warning.
+- as an input reads standard input; -o - writes the annotated MAF to standard output.
 
 The tumor type of a row comes from the MAF's ONCOTREE_CODE column, else the
 clinical table, else --tumor; samples with none are counted in a warning.
@@ -504,6 +524,11 @@ def _parser() -> argparse.ArgumentParser:
         default=1,
         help="worker processes (uncompressed MAF only; default: 1)",
     )
+    an.add_argument(
+        "--extra-columns",
+        action="store_true",
+        help="after the annotator's columns, add ACTIONABLE_RULE_IDS, RATIONALE, ACTIONABLE_ERROR",
+    )
     _tumor_options(an)
     an.set_defaults(func=_annotate)
 
@@ -538,6 +563,29 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--markdown", type=Path, help="folder for the Markdown reports")
     rp.add_argument("--sample", action="append", help="only this patient (repeatable)")
     rp.set_defaults(func=_report)
+
+    sv = commands.add_parser(
+        "serve",
+        help="serve the OncoKB-compatible web API and the tumor-board page",
+        description="Serve the OncoKB-compatible web API (/api/v1, docs at /docs) and the "
+        "tumor-board page (/), answered from the rules on this machine.",
+        epilog="example: actionable serve --port 8080 --sources curated,civic",
+    )
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    sv.add_argument("--rules", type=Path, help="directory of rule files (default: bundled)")
+    sv.add_argument("--sources", help="comma-separated rule sources (default: curated; add civic)")
+    sv.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    sv.add_argument(
+        "--token-file",
+        type=Path,
+        help="file holding a token every request must send as Authorization: Bearer <token>",
+    )
+    sv.set_defaults(func=_serve)
+
+    from .annotation.clinical import register as register_annotate_clinical
+
+    register_annotate_clinical(commands)
     return parser
 
 

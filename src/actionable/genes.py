@@ -26,6 +26,7 @@ __all__ = [
     "exon_of",
     "exon_range",
     "gene_for_accession",
+    "gene_for_entrez",
     "gene_info",
     "is_gene",
     "resolve_gene",
@@ -83,6 +84,22 @@ def _rows() -> dict[str, str]:
     # Rows stay unsplit (split on demand) because only gene_info and accessions need them.
     lines = _read_lines("genes.tsv.gz")
     return {line.partition("\t")[0]: line for line in lines[1:]}
+
+
+@cache
+def _entrez() -> dict[str, str]:
+    return {f[2]: f[0] for f in (row.split("\t", 3) for row in _rows().values()) if f[2]}
+
+
+def gene_for_entrez(entrez_id: int | str) -> str | None:
+    """The approved symbol of an NCBI Gene (Entrez) id, or ``None`` when the table has none
+    (cBioPortal names genes by these ids alone).
+
+    >>> from actionable.genes import gene_for_entrez
+    >>> gene_for_entrez(673), gene_for_entrez("7157"), gene_for_entrez(0)
+    ('BRAF', 'TP53', None)
+    """
+    return _entrez().get(str(entrez_id).strip())
 
 
 @cache

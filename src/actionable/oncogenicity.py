@@ -52,6 +52,7 @@ __all__ = [
     "counts_as_oncogenic_mutation",
     "describe",
     "gene_role",
+    "knowledge_genes",
     "neutral_truncation",
     "pathogenic_missense",
 ]
@@ -790,6 +791,29 @@ def counts_as_oncogenic_mutation(variant: Variant) -> bool:
     if variant.kind not in _MUTATION_KINDS:
         return False
     return classify(variant).is_oncogenic
+
+
+@cache
+def knowledge_genes() -> frozenset[str]:
+    """Every gene some oncogenicity knowledge names (roles, hotspots, curated lists, CIViC,
+    fusion drivers). :func:`classify` calls any change of any other gene Unknown without
+    looking further, which lets a cohort annotate such rows without parsing them.
+
+    >>> from actionable.oncogenicity import knowledge_genes
+    >>> "TP53" in knowledge_genes(), "TTN" in knowledge_genes()
+    (True, False)
+    """
+    return frozenset(
+        {
+            *_roles(),
+            *_hotspots(),
+            *(gene for gene, _ in _benign()),
+            *_pathogenic(),
+            *(gene for gene, _ in _civic()),
+            *(gene for gene, _ in _curated()),
+            *_fusion_drivers(),
+        }
+    )
 
 
 def source_counts() -> dict[str, int]:

@@ -2,22 +2,22 @@
 
 Two entry points:
 
-* :func:`annotate` streams a MAF and writes it back with the columns of the widely
-  used OncoKB annotator (``MUTATION_EFFECT``, ``MUTATION_EFFECT_CITATIONS``, ``ONCOGENIC``,
-  ``HIGHEST_LEVEL``, ``LEVEL_1`` ... ``LEVEL_R2``) plus
-  ``ACTIONABLE_RULE_IDS``, ``RATIONALE`` and ``ACTIONABLE_ERROR``;
+* :func:`annotate` streams a MAF and writes it back with the 27 columns of the widely
+  used OncoKB annotator (``ANNOTATED`` ... ``PX_CITATIONS``, see
+  :mod:`actionable.annotation`), optionally followed by ``ACTIONABLE_RULE_IDS``,
+  ``RATIONALE`` and ``ACTIONABLE_ERROR``;
 * :func:`screen` reads a clinical table and variant files and returns a
   :class:`Funnel` (screened -> sequenced -> actionable -> treated), with one
   :class:`~actionable.models.Report` per sequenced patient.
 
 Memory. Annotation never keeps rows: each row is read, annotated and written. Rows
-whose gene has no rule (most of a MAF) are written with empty columns without being
-parsed. Results are memoised per (variant, tumor code, prior therapies, patient
-context) in a bounded LRU cache. Patient context (see below) is a dict
-sample -> the few variants that rules' ``requires``/``excludes`` refer to, so it
-grows with the number of samples, not rows. :func:`screen` groups variants per
-sample (a dict sample -> parsed variants); samples are far fewer than rows and no
-per-row object is kept.
+whose gene this knowledge base knows nothing about (most of a MAF) are written
+``GENE_IN_ONCOKB`` ``False``, ``Unknown``, without being parsed. Results are memoised
+per (variant, tumor code, prior therapies, patient context) in a bounded LRU cache.
+Patient context (see below) is a dict sample -> the few variants that rules'
+``requires``/``excludes`` refer to, so it grows with the number of samples, not rows.
+:func:`screen` groups variants per sample (a dict sample -> parsed variants); samples
+are far fewer than rows and no per-row object is kept.
 
 Patient context. A rule can require or exclude another alteration of the patient
 (``KRAS mutations`` vetoes anti-EGFR antibodies). When any loaded rule does, a first
@@ -34,34 +34,27 @@ Layout: :mod:`.columns` (the annotation columns and their values), :mod:`.annota
 
 >>> from actionable.cohort import ANNOTATION_COLUMNS
 >>> ANNOTATION_COLUMNS[:4]
-('MUTATION_EFFECT', 'MUTATION_EFFECT_CITATIONS', 'ONCOGENIC', 'HIGHEST_LEVEL')
+('ANNOTATED', 'GENE_IN_ONCOKB', 'VARIANT_IN_ONCOKB', 'MUTATION_EFFECT')
 """
 
 from __future__ import annotations
 
 from .annotator import Annotator, load_clinical
-from .columns import (
-    ANNOTATION_COLUMNS,
-    LEVEL_COLUMNS,
-    ONCOGENICITY_COLUMNS,
-    oncogenicity_columns,
-    oncokb_columns,
-)
+from .columns import ANNOTATION_COLUMNS, EXTRA_COLUMNS, ONCOKB_COLUMNS, report_columns
 from .funnel import Funnel, Patient, read_variant_files, screen
 from .writer import AnnotateSummary, annotate
 
 __all__ = [
     "ANNOTATION_COLUMNS",
-    "LEVEL_COLUMNS",
-    "ONCOGENICITY_COLUMNS",
+    "EXTRA_COLUMNS",
+    "ONCOKB_COLUMNS",
     "AnnotateSummary",
     "Annotator",
     "Funnel",
     "Patient",
     "annotate",
     "load_clinical",
-    "oncogenicity_columns",
-    "oncokb_columns",
     "read_variant_files",
+    "report_columns",
     "screen",
 ]

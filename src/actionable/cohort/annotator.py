@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from ..annotation import known_genes
 from ..engine import Engine, partitions_for_variant
 from ..errors import UnknownTumorError, VariantParseError
 from ..evaluate import default_engine, evaluate
@@ -21,7 +22,14 @@ from ..io.maf import BIOMARKER_SYMBOLS, NON_CODING_CLASSES, MafColumns, parse_ma
 from ..models import Variant
 from ..tumors import resolve_tumor
 from ..variants import parse_variant
-from .columns import _EMPTY, _HIGHEST, _clean, oncokb_columns
+from .columns import (
+    _HIGHEST,
+    ONCOKB_COLUMNS,
+    _clean,
+    failed_columns,
+    report_columns,
+    unannotated_gene_columns,
+)
 from .progress import _Progress
 
 __all__ = ["Annotator", "load_clinical"]
@@ -71,15 +79,18 @@ class Annotator:
     biomarkers); ``tumor`` is the default tumor type (OncoTree code or text) of samples
     whose tumor type neither the MAF row nor the clinical table gives (see
     :meth:`tumor_of` for the precedence). :meth:`columns` returns the
-    :data:`ANNOTATION_COLUMNS` values for one parsed variant of one sample; results are
-    memoised in a bounded LRU cache.
+    :data:`ANNOTATION_COLUMNS` values for one parsed variant of one sample (without the
+    three extra columns unless ``extra``); results are memoised in a bounded LRU cache.
+    Rows of genes outside this knowledge base (:func:`actionable.annotation.known_genes`)
+    need no parsing: their columns are the same for every change.
 
     >>> import actionable
     >>> a = Annotator({"P1": ClinicalRecord(source="c.tsv", line=2, sample="P1", tumor="MEL")})
     >>> a.has_rules("TTN"), a.has_rules("BRAF")
     (False, True)
-    >>> a.columns(actionable.parse_variant("BRAF V600E"), "P1")[2:4]
-    ('Oncogenic', 'LEVEL_1')
+    >>> cols = a.columns(actionable.parse_variant("BRAF V600E"), "P1")
+    >>> cols[5], cols[13], len(cols)
+    ('Oncogenic', 'LEVEL_1', 27)
     """
 
     def __init__(
@@ -89,14 +100,22 @@ class Annotator:
         rules: str | Path | Engine | None = None,
         sources: Iterable[str] | None = None,
         tumor: str | None = None,
+        extra: bool = False,
     ) -> None:
         self.engine = _engine(rules, sources)
         self.clinical = dict(clinical or {})
         self.default_tumor = resolve_tumor(tumor).code if tumor else None
         """The ``--tumor`` default as an OncoTree code (an unknown text raises here)."""
         self._tumor_texts: dict[str, str | None] = {}
+        self.extra = extra
+        self.width = None if extra else len(ONCOKB_COLUMNS)
+        """How many annotation columns a row gets (``None``: all, with the extra three)."""
+        self.unknown_tail = "\t" + "\t".join(unannotated_gene_columns(False)[: self.width]) + "\n"
+        self.noncoding_tail = "\t" + "\t".join(unannotated_gene_columns(True)[: self.width]) + "\n"
         partitions = self.engine.compiled.partitions
-        self.rule_keys: frozenset[str] = frozenset(partitions)
+        # Genes with rules, and genes whose changes the oncogenicity knowledge or the
+        # implications can classify: rows of any other gene are not parsed.
+        self.rule_keys: frozenset[str] = frozenset(partitions) | known_genes(self.engine)
         context_rules: set[str] = set()
         referenced: set[str] = set()
         for rule in self.engine.rules:
@@ -122,8 +141,8 @@ class Annotator:
 
     # ---- genes
     def rule_symbol(self, symbol: str) -> str | None:
-        """The approved symbol when the gene has rules, else ``None`` (cached per symbol,
-        so aliases such as ``HER2`` still reach ``ERBB2`` rules).
+        """The approved symbol when the gene has rules or other knowledge, else ``None``
+        (cached per symbol, so aliases such as ``HER2`` still reach ``ERBB2`` rules).
 
         >>> Annotator().rule_symbol("HER2")
         'ERBB2'
@@ -147,10 +166,11 @@ class Annotator:
         return approved
 
     def has_rules(self, symbol: str) -> bool:
-        """Whether any loaded rule is about this gene (approved, previous or alias symbol).
+        """Whether any loaded rule or other knowledge is about this gene (approved,
+        previous or alias symbol).
 
-        >>> Annotator().has_rules("MLL2")
-        False
+        >>> Annotator().has_rules("MLL2"), Annotator().has_rules("OR4F5")  # MLL2 is KMT2D
+        (True, False)
         """
         return self.rule_symbol(symbol) is not None
 
@@ -205,8 +225,7 @@ class Annotator:
             prior_therapies=prior,
             facts=dict(facts) or None,
         )
-        recs = [r for r in report.recommendations if variant in r.variants]
-        return oncokb_columns(recs, variant=variant)
+        return report_columns(report, variant, self.engine)
 
     def sample_state(self, sample: str | None) -> tuple[str | None, tuple[str, ...], str]:
         """(tumor code, prior therapies, note) for a sample, from the clinical table.
@@ -281,8 +300,8 @@ class Annotator:
         ``maf_tumor`` is the row's ``ONCOTREE_CODE`` cell, if any (see :meth:`tumor_of`).
 
         >>> import actionable
-        >>> Annotator().columns(actionable.parse_variant("TP53 R175H"), None)[2:4]
-        ('Oncogenic', '')
+        >>> Annotator().columns(actionable.parse_variant("TP53 R175H"), None)[3:6]
+        ('Loss-of-function', '26619011;29247016;28115009;10519380', 'Oncogenic')
         """
         return self.row_columns(variant, sample, maf_tumor)[0]
 
@@ -316,7 +335,15 @@ class Annotator:
         cols = self._memo(variant, tumor, prior, context, facts)
         if note:
             cols = (*cols[:-1], _clean(note))
-        return cols, source
+        return cols[: self.width], source
+
+    def failed(self, note: str) -> tuple[str, ...]:
+        """The columns of a row that could not be annotated (the note only with ``extra``).
+
+        >>> Annotator().failed("line 2: unreadable")[:2]
+        ('False', '')
+        """
+        return failed_columns(note)[: self.width]
 
     def memo_info(self) -> str:
         """Hit/miss counts of the memo, for benchmarks.
@@ -390,8 +417,9 @@ def _annotate_lines(
 ) -> Counter[str]:
     """The per-row loop: kept lean, it is the whole cost of annotating a big MAF.
 
-    Rows of genes without rules (found from the first column without splitting the
-    line when the gene comes first, as in every MAF) are copied with empty columns.
+    Rows of genes outside the knowledge base (found from the first column without
+    splitting the line when the gene comes first, as in every MAF) get the same columns
+    whatever the change (``GENE_IN_ONCOKB`` ``False``, ``Unknown``), without parsing.
     """
     counts: Counter[str] = Counter()
     gi = columns.symbol if columns.symbol is not None else 0
@@ -399,7 +427,7 @@ def _annotate_lines(
     hi, fi, ci = columns.hgvsp_short, columns.hgvsp, columns.classification
     oi = columns.oncotree
     origins = columns.status is not None or columns.germline is not None
-    empty_tail = "\t" + "\t".join(_EMPTY) + "\n"
+    empty_tail = annotator.unknown_tail
     known = annotator.symbol_cache
     rule_symbol = annotator.rule_symbol
     write = out.write
@@ -426,7 +454,7 @@ def _annotate_lines(
                 cells = text.split("\t")
                 extra = _clean(" ".join(cells[width:]))[:200]
                 note = f"line {number}: {-missing} cells more than the header ({extra})"
-                write("\t".join(cells[:width]) + "\t" + "\t".join((*_EMPTY[:-1], note)) + "\n")
+                write("\t".join(cells[:width]) + "\t" + "\t".join(annotator.failed(note)) + "\n")
                 continue
             write(text + empty_tail)
             if progress is not None and not rows & 0x3FFF:
@@ -446,11 +474,11 @@ def _annotate_lines(
             errors += 1
             extra = _clean(" ".join(cells[width:]))[:200]
             note = f"line {number}: {len(cells) - width} cells more than the header ({extra})"
-            write("\t".join(cells[:width]) + "\t" + "\t".join((*_EMPTY[:-1], note)) + "\n")
+            write("\t".join(cells[:width]) + "\t" + "\t".join(annotator.failed(note)) + "\n")
             continue
         if ci is not None and cells[ci] in NON_CODING_CLASSES:
             skipped += 1
-            write(text + empty_tail)
+            write(text + annotator.noncoding_tail)
             continue
         sample = cells[si] if si is not None else None
         maf_tumor = columns.tumor_text(cells) if oi is not None else ""
@@ -465,7 +493,7 @@ def _annotate_lines(
             )
         except VariantParseError as error:
             errors += 1
-            cols = (*_EMPTY[:-1], _clean(f"line {number}: {error}"))
+            cols = annotator.failed(_clean(f"line {number}: {error}"))
         else:
             cols, source = annotator.row_columns(variant, sample, maf_tumor)
             counts[f"{_TUMOR_FROM}{source}\t{sample}"] = 1

@@ -74,9 +74,10 @@ def _worker_init(
     rules: str | None,
     sources: tuple[str, ...] | None,
     tumor: str | None = None,
+    extra: bool = False,
 ) -> None:
     global _worker_annotator
-    _worker_annotator = Annotator(clinical, rules=rules, sources=sources, tumor=tumor)
+    _worker_annotator = Annotator(clinical, rules=rules, sources=sources, tumor=tumor, extra=extra)
 
 
 def _worker_context(
@@ -132,7 +133,7 @@ def _annotate_parallel(
     with ctx.Pool(
         processes=min(jobs, len(chunks)),
         initializer=_worker_init,
-        initargs=(dict(clinical), rules_arg, source_arg, tumor),
+        initargs=(dict(clinical), rules_arg, source_arg, tumor, annotator.extra),
     ) as pool:
         if need_context:
             for found in pool.map(_worker_context, [(str(path), b, e, columns) for b, e in chunks]):

@@ -1,6 +1,7 @@
 """The streaming annotation writer: :func:`annotate` reads a MAF (file, gzip or
-``-``) and writes it back with :data:`~actionable.cohort.columns.ANNOTATION_COLUMNS`
-appended, row by row, plus the CNA and fusion inputs annotated one row per alteration.
+``-``) and writes it back with the OncoKB annotator's columns appended, row by row,
+plus the CNA and fusion inputs annotated one row per alteration in the layouts of the
+annotator's CNA and fusion scripts (:mod:`actionable.annotation.tables`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import IO
 from pydantic import Field
 
 from .._files import atomic_output, refuse_overwrite
+from ..annotation.tables import TableRow, layout_cells, table_header
 from ..engine import Engine
 from ..errors import ArgumentError
 from ..io import ClinicalRecord, Record, damage_of, open_text
@@ -34,7 +36,7 @@ from .annotator import (
     _collect_maf_context,
     load_clinical,
 )
-from .columns import _EMPTY, ANNOTATION_COLUMNS, _clean
+from .columns import ANNOTATION_COLUMNS, _clean
 from .pool import _annotate_parallel, _count_lines
 from .progress import _Progress
 
@@ -48,11 +50,12 @@ class AnnotateSummary(Frozen):
     rows: int
     """Data rows read from the MAF."""
     with_rules: int
-    """Rows in a gene with at least one rule (the others were not parsed)."""
+    """Rows in a gene this knowledge base knows (rules, oncogenicity knowledge or
+    implications); the others were not parsed."""
     annotated: int
     """Rows with at least one recommendation."""
     skipped: int
-    """Rows in rule genes classed as non-coding (Silent, Intron, UTR ...)."""
+    """Rows in known genes classed as non-coding (Silent, Intron, UTR ...)."""
     errors: int
     """Rows with an ``ACTIONABLE_ERROR`` that is a parse failure."""
     outputs: tuple[str, ...]
@@ -115,8 +118,11 @@ def annotate(
     progress: bool | None = None,
     tumor: str | None = None,
     min_fusion_reads: int = MIN_FUSION_READS,
+    extra_columns: bool = False,
 ) -> AnnotateSummary:
-    """Annotate a MAF: write it to ``out`` with :data:`ANNOTATION_COLUMNS` appended.
+    """Annotate a MAF: write it to ``out`` with the OncoKB annotator's 27 columns appended
+    (and ``ACTIONABLE_RULE_IDS``, ``RATIONALE``, ``ACTIONABLE_ERROR`` after them with
+    ``extra_columns``); the MAF's ``#`` comment lines are dropped, as the annotator does.
 
     Each row's tumor type comes from, in this order: the MAF's ``ONCOTREE_CODE``
     column, the ``clinical`` table (a path or :func:`load_clinical` output; it also
@@ -127,12 +133,13 @@ def annotate(
     :mod:`actionable.io.cna` and :mod:`actionable.io.fusions`; STAR-Fusion calls with
     fewer than ``min_fusion_reads`` reads are skipped) add to the patient context and,
     with the clinical TMB/MSI, are written annotated, one row per alteration, next to
-    ``out`` (``<out>.cna.tsv``, ``<out>.fusions.tsv``, ``<out>.biomarkers.tsv``).
+    ``out`` (``<out>.cna.tsv``, ``<out>.fusions.tsv``, ``<out>.biomarkers.tsv``) in the
+    layouts of the OncoKB CNA and fusion annotators (:mod:`actionable.annotation.tables`).
     ``maf="-"`` reads standard input, ``out="-"`` writes standard output (then there
     must be no such side outputs). ``jobs > 1`` splits an uncompressed MAF into byte
-    ranges annotated by that many worker processes (spawn-safe). Rows of genes without
-    rules are copied with empty columns; see the package docstring for memory and
-    patient context.
+    ranges annotated by that many worker processes (spawn-safe). Rows of genes outside
+    the knowledge base are not parsed; see the package docstring for memory and patient
+    context.
 
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -153,7 +160,9 @@ def annotate(
         targets, [maf, *cna, *fusions, None if isinstance(clinical, Mapping) else clinical]
     )
     clinical_map = clinical if isinstance(clinical, Mapping) else load_clinical(clinical)
-    annotator = Annotator(clinical_map, rules=rules, sources=sources, tumor=tumor)
+    annotator = Annotator(
+        clinical_map, rules=rules, sources=sources, tumor=tumor, extra=extra_columns
+    )
     warnings: list[str] = []
     extra = [
         *_extra_records(cna, fusions, min_fusion_reads),
@@ -174,7 +183,8 @@ def annotate(
     maf_path = Path(maf)
     piped = str(maf) == "-"
     with sys.stdin if piped else open_text(maf_path) as handle:
-        comments, header, header_line = _maf_header(handle)
+        # Leading "#" lines are dropped, as the OncoKB annotator drops them.
+        _comments, header, header_line = _maf_header(handle)
         if not header:
             raise ValueError(f"{maf}: no MAF header line")
         columns = MafColumns.from_header(header)
@@ -203,9 +213,7 @@ def annotate(
                 "CNA, fusion and clinical inputs only"
             )
         with _output(out_path, to_stdout) as sink:
-            for comment in comments:
-                sink.write(comment + "\n")
-            sink.write("\t".join([*header, *ANNOTATION_COLUMNS]) + "\n")
+            sink.write("\t".join([*header, *ANNOTATION_COLUMNS[: annotator.width]]) + "\n")
             if parallel:
                 counts = _annotate_parallel(
                     annotator,
@@ -243,7 +251,7 @@ def annotate(
         records = [r for k, r in extra if k == kind]
         if records:
             target = _side(out_path, kind)
-            counts.update(_write_records(annotator, records, target, maf_tumors))
+            counts.update(_write_records(annotator, records, target, maf_tumors, kind))
             outputs.append(str(target))
     warnings.extend(_tumor_warnings(counts))
     sources_seen = _tumor_sources(counts)
@@ -308,7 +316,7 @@ def _tumor_warnings(counts: Mapping[str, int]) -> list[str]:
     )
     if missing:
         warnings.append(
-            f"{len(missing)} samples with rows in genes with rules are not in the clinical "
+            f"{len(missing)} samples with rows in known genes are not in the clinical "
             f"table ({_shown(missing)}): their rows were annotated with tumor-agnostic rules only"
         )
     unknown = sorted(k.removeprefix(_UNKNOWN_TUMOR) for k in counts if k.startswith(_UNKNOWN_TUMOR))
@@ -332,27 +340,37 @@ def _is_gzip(path: Path) -> bool:
         return probe.read(2) == b"\x1f\x8b"
 
 
+# Side outputs in the OncoKB annotators' layouts; biomarkers (TMB, MSI) as atypical
+# alterations of the individual layout (HUGO_SYMBOL "Other Biomarkers").
+_LAYOUTS = {"cna": "cna", "fusions": "fusion", "sv": "sv", "biomarkers": "cna"}
+
+
 def _write_records(
-    annotator: Annotator, records: Sequence[Record], target: Path, maf_tumors: Mapping[str, str]
+    annotator: Annotator,
+    records: Sequence[Record],
+    target: Path,
+    maf_tumors: Mapping[str, str],
+    kind: str = "cna",
 ) -> Counter[str]:
+    """Alterations of the CNA, fusion (or structural-variant) inputs and the clinical
+    biomarkers, one per row, in the OncoKB annotator's layout for that kind
+    (:mod:`actionable.annotation.tables`); a record that could not be read is written
+    ``ANNOTATED`` ``False`` with its reason."""
     counts: Counter[str] = Counter()
-    header = ["SAMPLE_ID", "SOURCE", "LINE", "ALTERATION", "VARIANT", *ANNOTATION_COLUMNS]
+    layout = _LAYOUTS.get(kind, "fusion")
+    extra = annotator.width is None
     with atomic_output(target) as out:
-        out.write("\t".join(header) + "\n")
+        out.write("\t".join(table_header(layout, extra=extra)) + "\n")  # type: ignore[arg-type]
         for r in records:
+            sample = r.sample or ""
+            maf_tumor = r.tumor or maf_tumors.get(sample, "")
             if r.variant is not None:
-                maf_tumor = r.tumor or maf_tumors.get(r.sample or "", "")
                 cols, source = annotator.row_columns(r.variant, r.sample, maf_tumor)
                 counts[f"{_TUMOR_FROM}{source}\t{r.sample}"] = 1
             else:
-                cols = (*_EMPTY[:-1], _clean(r.reason or ""))
-            row = [
-                r.sample or "",
-                r.source,
-                str(r.line),
-                _clean(r.text),
-                str(r.variant or ""),
-                *cols,
-            ]
-            out.write("\t".join(row) + "\n")
+                cols = annotator.failed(_clean(f"{r.source}:{r.line}: {r.reason or ''}"))
+            tumor, _ = annotator.tumor_of(r.sample, maf_tumor)
+            row = TableRow(sample=sample, cancer_type=tumor or "", variant=r.variant, text=r.text)
+            cells = (*layout_cells(layout, row), *cols)  # type: ignore[arg-type]
+            out.write("\t".join(_clean(c) for c in cells) + "\n")
     return counts
