@@ -21,7 +21,7 @@ OncoKB does for a query without a tumor type.
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 import yaml
@@ -104,6 +104,19 @@ class _Entry(Frozen):
     disease: str
     significance: str
     citations: tuple[Citation, ...]
+    conditions: tuple[Any, ...] = ()
+    """The engine condition of each pattern, built once at load (one per pattern)."""
+    exacts: tuple[str | None, ...] = ()
+    """The one alteration each condition requires, where it requires one: a cheap
+    test that spares evaluating the condition for every other alteration."""
+
+
+def _required_alteration(condition: Any) -> str | None:
+    parts = condition.get("$and", ()) if isinstance(condition, dict) else ()
+    for part in parts:
+        if isinstance(part, dict) and set(part) == {"c"} and isinstance(part["c"], str):
+            return part["c"]
+    return None
 
 
 def _read() -> dict[str, Any]:
@@ -136,6 +149,8 @@ def _entries() -> dict[str, tuple[_Entry, ...]]:
                 disease=str(raw.get("disease", "")),
                 significance=str(raw.get("significance", "")),
                 citations=tuple(cites),
+                conditions=tuple(condition_for(p) for p in patterns),
+                exacts=tuple(_required_alteration(condition_for(p)) for p in patterns),
             )
         )
     return {gene: tuple(found) for gene, found in by_gene.items()}
@@ -162,7 +177,12 @@ def implication_genes() -> frozenset[str]:
 def _applies(entry: _Entry, tumor: TumorType | None) -> bool:
     if tumor is None:
         return True
-    return tumors.match(TumorContext(include=entry.tumor_types), tumor).matched
+    return _context_matches(entry.tumor_types, tumor)
+
+
+@lru_cache(maxsize=16384)  # thread-safe; entries x tumors seen, bounded for long servers
+def _context_matches(tumor_types: tuple[str, ...], tumor: TumorType) -> bool:
+    return tumors.match(TumorContext(include=tumor_types), tumor).matched
 
 
 def implications_for(variant: Variant, tumor: TumorType | None = None) -> tuple[Implication, ...]:
@@ -178,14 +198,21 @@ def implications_for(variant: Variant, tumor: TumorType | None = None) -> tuple[
     fact: dict[str, Any] | None = None
     for gene in genes:
         for entry in known.get(gene, ()):
-            if not _applies(entry, tumor):
-                continue
+            # The alteration first: few entries name it, and a tumor match walks the tree.
             if fact is None:
                 fact = fact_for(variant)
+            alteration = fact.get("c")
             hit = next(
-                (p for p in entry.patterns if evaluate_condition(condition_for(p), fact)), None
+                (
+                    p
+                    for p, condition, exact in zip(
+                        entry.patterns, entry.conditions, entry.exacts, strict=True
+                    )
+                    if exact in (None, alteration) and evaluate_condition(condition, fact)
+                ),
+                None,
             )
-            if hit is None:
+            if hit is None or not _applies(entry, tumor):
                 continue
             found.append(
                 Implication(
