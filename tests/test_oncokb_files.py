@@ -237,9 +237,9 @@ def test_clinical_summary_values() -> None:
 
     s3 = dict(zip(CLINICAL_COLUMNS, s["S3"].cells(), strict=True))
     assert s3["LEVEL_1"] == "Trastuzumab,Trastuzumab Deruxtecan(ERBB2 Amplification)"
-    assert (s3["LEVEL_Dx2"], s3["HIGHEST_DX_LEVEL"]) == ("ES(EWSR1-FLI1 fusion)", "LEVEL_Dx2")
+    assert (s3["LEVEL_Dx2"], s3["HIGHEST_DX_LEVEL"]) == ("ES(EWSR1-FLI1 Fusion)", "LEVEL_Dx2")
     assert s3["ONCOGENIC_MUTATIONS"] == (
-        "ERBB2 Amplification;EWSR1-FLI1 fusion;EGFR intragenic deletion"
+        "ERBB2 Amplification;EWSR1-FLI1 Fusion;EGFR intragenic deletion"
     )
     assert s3["HIGHEST_PX_LEVEL"] == "" and s3["#MUTATIONS"] == "3"
 

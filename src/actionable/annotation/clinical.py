@@ -192,7 +192,7 @@ def _name(row: list[str], index: Mapping[str, int]) -> str:
     if "FUSION" in index:
         return cell(("FUSION",))
     a, b = cell(_GENE_A), cell(_GENE_B)
-    return f"{a} intragenic deletion" if a == b else f"{a}-{b} fusion"
+    return f"{a} intragenic deletion" if a == b else f"{a}-{b} Fusion"
 
 
 class _Collector:

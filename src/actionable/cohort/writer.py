@@ -22,7 +22,7 @@ from ..engine import Engine
 from ..errors import ArgumentError
 from ..io import ClinicalRecord, Record, damage_of, open_text
 from ..io.cna import read_cna
-from ..io.fusions import MIN_FUSION_READS, read_fusions
+from ..io.fusions import MIN_FUSION_READS, is_structural_variant_layout, read_fusions
 from ..io.maf import MafColumns
 from ..models import Frozen
 from ..variants import parse_variant
@@ -88,8 +88,10 @@ def _extra_records(
         for record in read_cna(path):
             yield "cna", record
     for path in fusions:
+        # Results go back in the layout they came in: the OncoKB SV layout or fusions.
+        kind = "sv" if is_structural_variant_layout(path) else "fusions"
         for record in read_fusions(path, min_reads=min_fusion_reads):
-            yield "fusions", record
+            yield kind, record
 
 
 def _biomarker_records(clinical: Mapping[str, ClinicalRecord]) -> Iterator[tuple[str, Record]]:
@@ -153,7 +155,7 @@ def annotate(
     started = time.perf_counter()
     to_stdout = str(out) == "-"
     # Before anything is read: an output that is an input would be destroyed.
-    kinds = ("cna", "fusions", "biomarkers")
+    kinds = ("cna", "fusions", "sv", "biomarkers")
     out_path = Path(out)
     targets = [] if to_stdout else [out_path, *(_side(out_path, k) for k in kinds)]
     refuse_overwrite(

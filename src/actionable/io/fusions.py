@@ -40,7 +40,7 @@ from ..errors import VariantParseError
 from ..variants import parse_variant
 from . import Record, _damage_records, _table_rows, open_text
 
-__all__ = ["MIN_FUSION_READS", "read_fusions"]
+__all__ = ["MIN_FUSION_READS", "is_structural_variant_layout", "read_fusions"]
 
 MIN_FUSION_READS = 2
 """Default least number of supporting reads (junction + spanning) of a STAR-Fusion
@@ -48,6 +48,25 @@ call: a fusion seen in one read is more often an artefact than a driver."""
 _INTRAGENIC = (
     "intragenic rearrangement: this knowledge base has no alteration for it, not interpreted"
 )
+
+
+def is_structural_variant_layout(path: str | Path) -> bool:
+    """Whether a fusion input is in the OncoKB annotator's structural-variant layout
+    (``GENEA``, ``GENEB``), whose results are written back in that layout.
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "sv.tsv"
+    >>> _ = p.write_text("SAMPLE_ID\\tGENEA\\tGENEB\\tSV_TYPE\\nS2\\tEML4\\tALK\\tFUSION\\n")
+    >>> is_structural_variant_layout(p)
+    True
+    """
+    with open_text(Path(path)) as handle:
+        for _, cells in _table_rows(handle):
+            if cells[0].startswith("##"):
+                continue
+            cols = _index(cells)
+            return "genea" in cols and "geneb" in cols
+    return False
 
 
 def _index(header: Sequence[str]) -> dict[str, int]:
