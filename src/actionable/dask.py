@@ -1,0 +1,1087 @@
+"""Cohorts beyond one machine: annotate and screen MAF rows on a Dask cluster.
+
+The frames are Dask DataFrames of MAF rows (one column per MAF column, as text) and a
+clinical table (a path, a pandas or Dask DataFrame, or :func:`~actionable.cohort.load_clinical`
+output). Each partition is annotated by the same per-row code as
+:func:`actionable.cohort.annotate`, so the annotated frame has the columns of its TSV
+and the same values:
+
+* :func:`maf_frame` / :func:`parquet_frame` read files into a frame, one partition per
+  file (or ``split`` byte ranges of one uncompressed MAF); the index holds the file's
+  line numbers and each partition's ``attrs["source"]`` its path, so messages name
+  ``file:line`` as the single-process path does;
+* :func:`annotate_frame` returns the annotated frame (lazy); :func:`annotate_files`
+  annotates files on a ``distributed`` client and writes the TSV ``annotate`` writes;
+* :func:`screen_frame` computes the funnel as a reduction over partitions and returns
+  the :class:`~actionable.cohort.Funnel` that :func:`~actionable.cohort.screen` returns;
+* :func:`diff_annotations` lists per sample the recommendations gained, lost or changed
+  in level between two annotated tables (TSV files or frames).
+
+Workers never receive a pickled engine: a task carries the rules directory and the
+source names, and each worker process loads the compiled rules once (a per-process
+cache) and keeps one :class:`~actionable.cohort.Annotator` per run, whose memo
+evaluates each distinct (alteration, tumor, prior therapies, facts) once. The clinical
+table and the patient context travel once per worker as one graph key.
+
+Needs the ``dask`` extra (``pip install 'actionable[dask]'``) for everything but
+:func:`diff_annotations` on TSV files.
+
+>>> import dask
+>>> with dask.config.set(scheduler="synchronous"):
+...     rows = from_rows([{"Hugo_Symbol": "BRAF", "Tumor_Sample_Barcode": "P1",
+...                        "HGVSp_Short": "p.V600E"}])
+...     out = annotate_frame(rows, {"P1": {"tumor": "MEL"}}).compute()
+>>> out.loc[2, ["Hugo_Symbol", "ONCOGENIC", "HIGHEST_LEVEL"]].tolist()
+['BRAF', 'Oncogenic', 'LEVEL_1']
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import threading
+import uuid
+from collections import Counter, OrderedDict, defaultdict, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from ._files import atomic_output, refuse_overwrite
+from .cohort import (
+    ANNOTATION_COLUMNS,
+    Annotator,
+    Funnel,
+    Patient,
+    _annotate_lines,
+    _chunk_offsets,
+    _collect_maf_context,
+    _count_lines,
+    _is_gzip,
+    _maf_header,
+    load_clinical,
+)
+from .engine import Engine
+from .errors import ArgumentError, InputFileError, MissingExtraError
+from .evaluate import default_engine, evaluate, kb_version
+from .io import _FALLBACK as _TEXT_FALLBACK
+from .io import ClinicalRecord, Record, open_text
+from .io.clinical import _columns as _clinical_columns
+from .io.clinical import _record as _clinical_record
+from .io.clinical import read_clinical
+from .io.maf import MafColumns, _row_record
+from .models import Frozen, Report, Variant
+from .variants import parse_variant
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    import pandas as pd
+    from distributed import Client
+
+__all__ = [
+    "AnnotateRun",
+    "AnnotationChange",
+    "annotate_files",
+    "annotate_frame",
+    "connect",
+    "diff_annotations",
+    "from_rows",
+    "maf_frame",
+    "parquet_frame",
+    "screen_frame",
+]
+
+_SENSITIVE = ("1", "2", "3A", "3B", "4")
+_LEVEL_ORDER = ("R1", "1", "2", "3A", "3B", "4", "R2")
+_K = len(ANNOTATION_COLUMNS)
+_MISSING_SAMPLE = "missing sample\t"
+
+
+def _require(feature: str) -> None:
+    """Import the extra's packages, or say which extra installs them."""
+    try:
+        import dask.dataframe  # noqa: F401
+        import distributed  # noqa: F401
+        import pandas  # noqa: F401
+    except ImportError as error:
+        raise MissingExtraError(feature, error.name or "dask", "dask") from error
+
+
+# --------------------------------------------------------------------------- per-process state
+@functools.lru_cache(maxsize=8)
+def _engine_for(rules: str | None, sources: tuple[str, ...] | None) -> Engine:
+    # One compiled engine per worker process and rule set: tasks carry names, not engines.
+    if rules is None:
+        return default_engine(sources)
+    return Engine.load(rules, sources)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every partition of one annotation run shares (sent once per worker)."""
+
+    token: str
+    rules: str | None
+    sources: tuple[str, ...] | None
+    clinical: Mapping[str, ClinicalRecord]
+    context: Mapping[str, frozenset[Variant]]
+
+    def with_context(self, context: Mapping[str, frozenset[Variant]]) -> _Run:
+        # A new token: workers keep annotators per token, and context changes the answers.
+        return _Run(uuid.uuid4().hex, self.rules, self.sources, self.clinical, context)
+
+
+_annotators: OrderedDict[str, Annotator] = OrderedDict()
+_annotators_lock = threading.Lock()
+
+
+def _annotator(run: _Run) -> Annotator:
+    # Kept per run so its memo spans the partitions a worker gets; two runs at most, so a
+    # long-lived worker does not keep every cohort it ever saw.
+    with _annotators_lock:
+        found = _annotators.get(run.token)
+        if found is None:
+            found = Annotator(run.clinical, rules=_engine_for(run.rules, run.sources))
+            found.merge_context(run.context)
+            _annotators[run.token] = found
+            while len(_annotators) > 2:
+                _annotators.popitem(last=False)
+        else:
+            _annotators.move_to_end(run.token)
+        return found
+
+
+def _rules_arg(rules: str | Path | None) -> str | None:
+    return None if rules is None else str(rules)
+
+
+def _sources_arg(sources: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if sources is None else tuple(sources)
+
+
+# --------------------------------------------------------------------------- reading
+def _object_frame(columns: Sequence[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+
+
+def _layout(path: str | Path) -> tuple[list[str], list[str], int]:
+    with open_text(path) as handle:
+        comments, header, line = _maf_header(handle)
+    if not header:
+        raise InputFileError(f"{path}: no MAF header line. Check that the file is a MAF.")
+    return comments, header, line
+
+
+def _read_maf_part(spec: tuple[str, int, int, int, tuple[str, ...]]) -> pd.DataFrame:
+    """One partition: a whole file (``begin < 0``) or the byte range [begin, end)."""
+    import pandas as pd
+
+    path, begin, end, first_line, header = spec
+    handle: io.TextIOBase
+    if begin < 0:
+        handle = cast(io.TextIOBase, open_text(path))
+        for _ in range(first_line - 1):
+            handle.readline()
+    else:
+        with open(path, "rb") as raw:
+            raw.seek(begin)
+            handle = io.StringIO(raw.read(end - begin).decode("utf-8", errors=_TEXT_FALLBACK))
+    try:
+        with handle:
+            part = pd.read_csv(
+                handle,
+                sep="\t",
+                header=None,
+                names=list(header),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                quoting=csv.QUOTE_NONE,
+                skip_blank_lines=False,
+                engine="c",
+            )
+    except pd.errors.ParserError as error:
+        raise InputFileError(
+            f"{path}: {error}. Fix that row, or annotate the file without a scheduler, "
+            "which flags rows with extra cells and goes on."
+        ) from error
+    except pd.errors.EmptyDataError:
+        part = _object_frame(header)
+    part.index = pd.RangeIndex(first_line, first_line + len(part))
+    if len(part):
+        # Comment and blank lines are not rows (as in the single-process reader); the
+        # index keeps every other row's physical line number.
+        first = part.iloc[:, 0].astype(str)
+        drop = first.str.startswith("#") | (first == "") & (part == "").all(axis=1)
+        if bool(drop.any()):
+            part = part[~drop]
+    part.attrs["source"] = path
+    return part
+
+
+def maf_frame(paths: str | Path | Sequence[str | Path], *, split: int = 1) -> dd.DataFrame:
+    """MAF files as one Dask DataFrame: a partition per file, or ``split`` partitions of
+    each uncompressed file (byte ranges cut at line ends). Every column is text, the index
+    is the row's line number in its file; all files need the same header.
+
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for name, gene in (("a.maf", "BRAF"), ("b.maf", "KRAS")):
+    ...     _ = (d / name).write_text("#version 2.4\\nHugo_Symbol\\tTumor_Sample_Barcode\\n"
+    ...                               f"{gene}\\tP1\\n")
+    >>> frame = maf_frame(sorted(d.glob("*.maf")))
+    >>> frame.npartitions, frame.compute(scheduler="sync")["Hugo_Symbol"].tolist()
+    (2, ['BRAF', 'KRAS'])
+    """
+    _require("reading MAF files into Dask")
+    import dask.dataframe as dd
+
+    files = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
+    if not files:
+        raise ArgumentError("no MAF file given. Give a path or a pattern such as 'dir/*.maf'.")
+    specs: list[tuple[str, int, int, int, tuple[str, ...]]] = []
+    header0: list[str] | None = None
+    for path in files:
+        _, header, header_line = _layout(path)
+        if header0 is None:
+            header0 = header
+        elif header != header0:
+            raise InputFileError(
+                f"{path}: its header differs from {files[0]}'s. Give files with one header "
+                "(cut them to the same columns), or annotate them one by one."
+            )
+        if split > 1 and not _is_gzip(path):
+            with open(path, "rb") as raw:
+                for _ in range(header_line):
+                    raw.readline()
+                start = raw.tell()
+            line = header_line + 1
+            for begin, end in _chunk_offsets(path, start, split):
+                specs.append((str(path), begin, end, line, tuple(header)))
+                line += _count_lines(path, begin, end)
+        else:
+            specs.append((str(path), -1, -1, header_line + 1, tuple(header)))
+    assert header0 is not None
+    return dd.from_map(_read_maf_part, specs, meta=_object_frame(header0), enforce_metadata=False)
+
+
+def _text_part(part: pd.DataFrame, source: str) -> pd.DataFrame:
+    import pandas as pd
+
+    out = part.astype(object).where(part.notna(), "").astype(str)
+    out.index = pd.RangeIndex(2, 2 + len(out))
+    out.attrs["source"] = source
+    return out
+
+
+def parquet_frame(paths: str | Path | Sequence[str | Path]) -> dd.DataFrame:
+    """Parquet files of MAF rows as a Dask DataFrame, one partition per file; cells become
+    text (missing values empty) and the index counts rows from 2, as if a header came first.
+
+    >>> import pathlib, tempfile, pandas
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.parquet"
+    >>> pandas.DataFrame({"Hugo_Symbol": ["BRAF"], "Start_Position": [140453136]}).to_parquet(p)
+    >>> parquet_frame([p]).compute(scheduler="sync").loc[2, "Start_Position"]
+    '140453136'
+    """
+    _require("reading Parquet files into Dask")
+    import dask.dataframe as dd
+
+    files = [str(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
+    if not files:
+        raise ArgumentError(
+            "no Parquet file given. Give a path or a pattern such as 'dir/*.parquet'."
+        )
+    parts = [dd.read_parquet(f, split_row_groups=False) for f in files]
+    columns = list(parts[0].columns)
+    for f, frame in zip(files, parts, strict=True):
+        if list(frame.columns) != columns:
+            raise InputFileError(
+                f"{f}: its columns differ from {files[0]}'s. Give files with the same columns."
+            )
+    meta = _object_frame(columns)
+    mapped = [
+        frame.map_partitions(_text_part, f, meta=meta, enforce_metadata=False)
+        for f, frame in zip(files, parts, strict=True)
+    ]
+    return cast("dd.DataFrame", dd.concat(mapped)) if len(mapped) > 1 else mapped[0]
+
+
+def from_rows(rows: Sequence[Mapping[str, str]], npartitions: int = 1) -> dd.DataFrame:
+    """A small Dask DataFrame of MAF rows from dicts (index from 2, as line numbers).
+
+    >>> from_rows([{"Hugo_Symbol": "KRAS", "Tumor_Sample_Barcode": "P1"}]).npartitions
+    1
+    """
+    _require("building a Dask DataFrame")
+    import dask.dataframe as dd
+    import pandas as pd
+
+    frame = pd.DataFrame(list(rows), dtype=object).fillna("")
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return dd.from_pandas(frame, npartitions=npartitions, sort=False)
+
+
+# --------------------------------------------------------------------------- clinical
+def _clinical_rows(clinical: Any) -> list[ClinicalRecord]:
+    """Every clinical row, read with the single-process reader's rules."""
+    if clinical is None:
+        return []
+    if isinstance(clinical, (str, Path)):
+        return list(read_clinical(clinical))
+    if isinstance(clinical, Mapping):
+        out: list[ClinicalRecord] = []
+        seen: set[str] = set()
+        for line, (sample, value) in enumerate(clinical.items(), start=2):
+            if isinstance(value, ClinicalRecord):
+                out.append(value)
+                continue
+            cells = {"sample_id": sample, **{str(k): str(v) for k, v in value.items()}}
+            header = list(cells)
+            out.append(
+                _clinical_record(
+                    "clinical", line, list(cells.values()), _clinical_columns(header), seen
+                )
+            )
+        return out
+    frame = clinical.compute() if hasattr(clinical, "dask") else clinical
+    header = [str(c) for c in frame.columns]
+    columns = _clinical_columns(header)
+    if "sample" not in columns:
+        raise InputFileError(
+            "the clinical frame needs a sample id column. Name one sample_id "
+            "(or SAMPLE_ID, Tumor_Sample_Barcode)."
+        )
+    source = str(frame.attrs.get("source", "clinical"))
+    seen = set()
+    table = frame.astype(object).where(frame.notna(), "")
+    return [
+        _clinical_record(source, line, [str(c) for c in row], columns, seen)
+        for line, row in enumerate(table.itertuples(index=False, name=None), start=2)
+    ]
+
+
+def _clinical_map(clinical: Any) -> dict[str, ClinicalRecord]:
+    if isinstance(clinical, (str, Path)):
+        return load_clinical(clinical)
+    out: dict[str, ClinicalRecord] = {}
+    for record in _clinical_rows(clinical):
+        if record.sample and record.sample not in out:
+            out[record.sample] = record
+    return out
+
+
+# --------------------------------------------------------------------------- annotate
+def _maf_columns(columns: Sequence[str]) -> MafColumns:
+    found = MafColumns.from_header(list(columns))
+    if found.symbol is None or found.sample is None:
+        raise InputFileError(
+            "the MAF needs Hugo_Symbol and Tumor_Sample_Barcode columns "
+            f"(found: {', '.join(list(columns)[:8])}...). Name them so."
+        )
+    return found
+
+
+def _lines_of(part: pd.DataFrame) -> list[int]:
+    import pandas as pd
+
+    index = part.index
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return [int(i) for i in index]
+    return list(range(1, len(part) + 1))
+
+
+def _context_part(part: pd.DataFrame, run: _Run) -> dict[str, set[Variant]]:
+    """Patient context from one partition: the variants that requires/excludes name."""
+    import numpy as np
+
+    annotator = _annotator(run)
+    columns = _maf_columns(part.columns)
+    assert columns.symbol is not None
+    if not len(part):
+        return {}
+    symbols = part.iloc[:, columns.symbol].astype(str)
+    named = {s: annotator.is_referenced(s) for s in symbols.unique()}
+    positions = np.flatnonzero(symbols.map(named).to_numpy(dtype=bool))
+    if not len(positions):
+        return {}
+    narrow, cols = _narrow(part.iloc[positions], columns)
+    return dict(_collect_maf_context(annotator, narrow, cols))
+
+
+def _narrow(part: pd.DataFrame, columns: MafColumns) -> tuple[list[str], MafColumns]:
+    """The cells the row code reads, as tab-joined lines (gene first, as in a MAF)."""
+    picked = [
+        i
+        for i in (
+            columns.symbol,
+            columns.sample,
+            columns.hgvsp_short,
+            columns.hgvsp,
+            columns.classification,
+        )
+        if i is not None
+    ]
+    cells = [part.iloc[:, i].astype(str).str.replace("\t", " ", regex=False) for i in picked]
+    joined = cells[0].str.cat(cells[1:], sep="\t") if len(cells) > 1 else cells[0]
+    position = {i: n for n, i in enumerate(picked)}
+
+    def where(i: int | None) -> int | None:
+        return None if i is None else position[i]
+
+    narrow = MafColumns(
+        symbol=where(columns.symbol),
+        sample=where(columns.sample),
+        hgvsp_short=where(columns.hgvsp_short),
+        hgvsp=where(columns.hgvsp),
+        classification=where(columns.classification),
+    )
+    return [str(s) for s in joined.tolist()], narrow
+
+
+def _annotate_part(part: pd.DataFrame, run: _Run) -> tuple[pd.DataFrame, Counter[str]]:
+    """Annotate one partition with the single-process row code; returns the counts too."""
+    import numpy as np
+    import pandas as pd
+
+    annotator = _annotator(run)
+    columns = _maf_columns(part.columns)
+    assert columns.symbol is not None
+    n = len(part)
+    values = np.full((n, _K), "", dtype=object)
+    totals: Counter[str] = Counter(rows=n)
+    if n:
+        symbols = part.iloc[:, columns.symbol].astype(str)
+        with_rules = {s: annotator.rule_symbol(s) is not None for s in symbols.unique()}
+        mask = symbols.map(with_rules).to_numpy(dtype=bool)
+        positions = np.flatnonzero(mask)
+        if len(positions):
+            narrow, cols = _narrow(part.iloc[positions], columns)
+            lines = _lines_of(part)
+            sink = io.StringIO()
+            width = len(narrow[0].split("\t"))
+            for position, text in zip(positions.tolist(), narrow, strict=True):
+                sink.seek(0)
+                sink.truncate()
+                counts = _annotate_lines(annotator, [text], cols, width, lines[position], sink)
+                totals.update(counts)
+                values[position] = sink.getvalue().rstrip("\n").split("\t")[-_K:]
+            totals["rows"] -= len(positions)
+    annotated = pd.DataFrame(values, columns=list(ANNOTATION_COLUMNS), index=part.index)
+    out = pd.concat([part, annotated], axis=1)
+    out.attrs = dict(part.attrs)
+    return out, totals
+
+
+def _annotated_only(part: pd.DataFrame, run: _Run) -> pd.DataFrame:
+    return _annotate_part(part, run)[0]
+
+
+def _merge_contexts(parts: Sequence[Mapping[str, set[Variant]]]) -> dict[str, frozenset[Variant]]:
+    merged: dict[str, set[Variant]] = defaultdict(set)
+    for found in parts:
+        for sample, variants in found.items():
+            merged[sample].update(variants)
+    return {s: frozenset(v) for s, v in merged.items()}
+
+
+def _context_with(
+    run: _Run, extra: Mapping[str, Iterable[Variant]], parts: Sequence[Mapping[str, set[Variant]]]
+) -> _Run:
+    return run.with_context(_merge_contexts([*parts, {s: set(v) for s, v in extra.items()}]))
+
+
+def _needs_context(annotator: Annotator) -> bool:
+    return any(not k.startswith("biomarker:") for k in annotator.referenced_keys)
+
+
+def _base_run(
+    clinical: Any, rules: str | Path | None, sources: Iterable[str] | None
+) -> tuple[_Run, Annotator]:
+    clinical_map = _clinical_map(clinical)
+    run = _Run(
+        token=uuid.uuid4().hex,
+        rules=_rules_arg(rules),
+        sources=_sources_arg(sources),
+        clinical=clinical_map,
+        context={},
+    )
+    local = Annotator(clinical_map, rules=_engine_for(run.rules, run.sources))
+    return run, local
+
+
+def annotate_frame(
+    maf: dd.DataFrame,
+    clinical: Any = None,
+    *,
+    rules: str | Path | None = None,
+    sources: Iterable[str] | None = None,
+    context: Mapping[str, Iterable[Variant]] | None = None,
+) -> dd.DataFrame:
+    """Annotate a Dask DataFrame of MAF rows: the same rows with
+    :data:`~actionable.cohort.ANNOTATION_COLUMNS` appended, as
+    :func:`actionable.cohort.annotate` writes them (lazy: compute or write it).
+
+    ``clinical`` is a clinical table path, a pandas/Dask DataFrame with its columns, or a
+    dict sample -> record (or -> ``{"tumor": ..., "tmb": ...}``). When a rule looks at
+    other alterations of the patient (requires/excludes), a first pass over the frame
+    collects them; ``context`` adds alterations from elsewhere (CNA, fusions).
+
+    >>> import dask
+    >>> rows = from_rows([{"Hugo_Symbol": "EGFR", "Tumor_Sample_Barcode": "P1",
+    ...                    "HGVSp_Short": "p.L858R"},
+    ...                   {"Hugo_Symbol": "TTN", "Tumor_Sample_Barcode": "P1",
+    ...                    "HGVSp_Short": "p.A1V"}])
+    >>> out = annotate_frame(rows, {"P1": {"tumor": "LUAD"}}).compute(scheduler="sync")
+    >>> out["HIGHEST_LEVEL"].tolist()
+    ['LEVEL_1', '']
+    """
+    _require("annotating a Dask DataFrame")
+    from dask import delayed
+
+    _maf_columns(maf.columns)
+    run, local = _base_run(clinical, rules, sources)
+    extra = {s: list(v) for s, v in (context or {}).items()}
+    meta = _object_frame([*maf.columns, *ANNOTATION_COLUMNS])
+    run_value: Any
+    if _needs_context(local):
+        pieces = [delayed(_context_part)(part, run) for part in maf.to_delayed()]
+        run_value = delayed(_context_with)(run, extra, pieces)
+    else:
+        run_value = delayed(
+            run.with_context(_merge_contexts([{s: set(v) for s, v in extra.items()}]))
+        )
+    return cast(
+        "dd.DataFrame",
+        maf.map_partitions(_annotated_only, run_value, meta=meta, enforce_metadata=False),
+    )
+
+
+def _render(part: pd.DataFrame) -> str:
+    if not len(part):
+        return ""
+    cells = [part[c].astype(str) for c in part.columns]
+    joined = cells[0].str.cat(cells[1:], sep="\t") if len(cells) > 1 else cells[0]
+    return "\n".join(joined.tolist()) + "\n"
+
+
+def _annotate_render(part: pd.DataFrame, run: _Run) -> tuple[str, Counter[str]]:
+    out, counts = _annotate_part(part, run)
+    return _render(out), counts
+
+
+class AnnotateRun(Frozen):
+    """What :func:`annotate_files` did: the counts :func:`actionable.cohort.annotate`
+    reports, the number of partitions and of workers."""
+
+    rows: int
+    with_rules: int
+    annotated: int
+    skipped: int
+    errors: int
+    partitions: int
+    workers: int
+    outputs: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+def annotate_files(
+    client: Client,
+    maf: dd.DataFrame,
+    out: str | Path,
+    *,
+    clinical: Any = None,
+    rules: str | Path | None = None,
+    sources: Iterable[str] | None = None,
+    context: Mapping[str, Iterable[Variant]] | None = None,
+    comments: Sequence[str] = (),
+    inputs: Sequence[str | Path] = (),
+    window: int | None = None,
+) -> AnnotateRun:
+    """Annotate ``maf`` (see :func:`maf_frame`) on ``client`` and write the TSV
+    :func:`actionable.cohort.annotate` writes (``comments`` first, then the header).
+
+    Partitions are annotated in parallel and written in order; at most ``window``
+    (default: two per worker thread) finished partitions wait in memory. A worker lost
+    mid-run costs only its partitions, which Dask computes again. ``inputs`` are
+    paths that ``out`` must not replace.
+
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.maf").write_text("Hugo_Symbol\\tTumor_Sample_Barcode\\tHGVSp_Short\\n"
+    ...                              "BRAF\\tP1\\tp.V600E\\n")
+    >>> with connect("local:1", processes=False) as client:
+    ...     run = annotate_files(client, maf_frame(d / "a.maf"), d / "out.tsv",
+    ...                          clinical={"P1": {"tumor": "MEL"}})
+    >>> row = (d / "out.tsv").read_text().splitlines()[1].split("\t")
+    >>> run.rows, run.annotated, row[:3], "LEVEL_1" in row
+    (1, 1, ['BRAF', 'P1', 'p.V600E'], True)
+    """
+    _require("annotating on a Dask cluster")
+    import time
+
+    from dask import delayed
+
+    started = time.perf_counter()
+    out_path = Path(out)
+    refuse_overwrite([out_path], [*inputs, clinical if isinstance(clinical, (str, Path)) else None])
+    header = list(maf.columns)
+    columns = _maf_columns(header)
+    warnings: list[str] = []
+    if not columns.interpretable:
+        warnings.append(
+            "the MAF has no HGVSp_Short/HGVSp column: no row can be interpreted offline"
+        )
+    run, local = _base_run(clinical, rules, sources)
+    parts = maf.to_delayed()
+    extra = {s: set(v) for s, v in (context or {}).items()}
+    found: list[dict[str, set[Variant]]] = []
+    if _needs_context(local):
+        futures = client.compute([delayed(_context_part)(p, run) for p in parts])
+        found = cast("list[dict[str, set[Variant]]]", client.gather(futures))
+    full = run.with_context(_merge_contexts([*found, extra]))
+    shared = client.scatter(full, broadcast=True, hash=False)
+    info = client.scheduler_info()
+    workers = len(info.get("workers", {}))
+    threads = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
+    limit = window or max(2, 2 * threads)
+    totals: Counter[str] = Counter()
+    with atomic_output(out_path) as sink:
+        for comment in comments:
+            sink.write(comment + "\n")
+        sink.write("\t".join([*header, *ANNOTATION_COLUMNS]) + "\n")
+        pending: deque[Any] = deque()
+
+        def drain(keep: int) -> None:
+            while len(pending) > keep:
+                text, counts = cast("tuple[str, Counter[str]]", pending.popleft().result())
+                sink.write(text)
+                totals.update(counts)
+
+        for part in parts:
+            pending.append(client.compute(delayed(_annotate_render)(part, shared)))
+            drain(limit)
+        drain(0)
+    missing = sorted(
+        k.removeprefix(_MISSING_SAMPLE) for k in totals if k.startswith(_MISSING_SAMPLE)
+    )
+    if missing:
+        shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+        warnings.append(
+            f"{len(missing)} samples with rows in genes with rules are not in the clinical "
+            f"table ({shown}): their rows were annotated with tumor-agnostic rules only"
+        )
+    return AnnotateRun(
+        rows=totals["rows"],
+        with_rules=totals["with_rules"],
+        annotated=totals["annotated"],
+        skipped=totals["skipped"],
+        errors=totals["errors"],
+        partitions=len(parts),
+        workers=workers,
+        outputs=(str(out_path),),
+        warnings=tuple(warnings),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+# --------------------------------------------------------------------------- cluster
+class _Connection:
+    """A client (and the local cluster it started) that closes both on exit."""
+
+    def __init__(self, client: Client, cluster: Any = None) -> None:
+        self.client = client
+        self.cluster = cluster
+
+    def __enter__(self) -> Client:
+        return self.client
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def connect(scheduler: str, *, processes: bool = True) -> _Connection:
+    """A client for ``scheduler``: ``local:N`` starts a ``LocalCluster`` of N worker
+    processes (one thread each), anything else is the address of a running scheduler
+    (``tcp://host:8786``). Use it in a ``with`` block: it closes what it started.
+
+    >>> with connect("local:1", processes=False) as client:
+    ...     len(client.scheduler_info()["workers"])
+    1
+    """
+    _require("running on a Dask cluster")
+    from distributed import Client, LocalCluster
+
+    if scheduler.startswith("local:") or scheduler == "local":
+        count = scheduler.partition(":")[2] or "1"
+        if not count.isdigit() or int(count) < 1:
+            raise ArgumentError(
+                f"--scheduler {scheduler!r}: the worker count must be a positive number. "
+                "Write local:2 for two worker processes."
+            )
+        cluster = LocalCluster(
+            n_workers=int(count),
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address=None,
+        )
+        return _Connection(Client(cluster), cluster)
+    if "://" not in scheduler and ":" not in scheduler:
+        raise ArgumentError(
+            f"--scheduler {scheduler!r} is neither local:N nor an address. Write "
+            "tcp://host:8786 for a running scheduler, or local:2 for two local workers."
+        )
+    return _Connection(Client(scheduler))
+
+
+# --------------------------------------------------------------------------- screen
+@dataclass
+class _Partial:
+    """What a partition tells the funnel, in row order (merged left to right)."""
+
+    variants: dict[str, dict[Variant, None]]
+    issues: dict[str, list[str]]
+    issue_counts: dict[str, Counter[str]]
+    seen: dict[str, None]
+    unknown: Counter[str]
+    errors: list[str]
+
+
+def _screen_part(part: pd.DataFrame, known: frozenset[str]) -> _Partial:
+    header = [str(c) for c in part.columns]
+    columns = MafColumns.from_header(header)
+    source = str(part.attrs.get("source", "frame"))
+    found = _Partial(defaultdict(dict), defaultdict(list), defaultdict(Counter), {}, Counter(), [])
+    lines = _lines_of(part)
+    records: Iterator[Record]
+    rows = part.astype(str).itertuples(index=False, name=None)
+    if columns.sample is None:
+        records = iter(
+            [
+                Record(
+                    source,
+                    lines[0] if lines else 1,
+                    None,
+                    status="error",
+                    reason="MAF header has no Tumor_Sample_Barcode column",
+                )
+            ]
+        )
+    else:
+        from .io.maf import MINIMAL_REASON
+
+        def each() -> Iterator[Record]:
+            assert columns.sample is not None
+            for line, cells in zip(lines, rows, strict=True):
+                sample = cells[columns.sample].strip() or None
+                if not columns.interpretable:
+                    yield Record(source, line, sample, status="skipped", reason=MINIMAL_REASON)
+                    continue
+                yield _row_record(source, line, sample, cells, columns)
+
+        records = each()
+    for record in records:
+        sample = record.sample
+        if sample is None:
+            found.errors.append(f"{record.source}:{record.line}: {record.reason}")
+            continue
+        if sample not in known:
+            found.unknown[sample] += 1
+            continue
+        found.seen[sample] = None
+        if record.variant is not None:
+            found.variants[sample][record.variant] = None
+        else:
+            found.issue_counts[sample][f"{record.status}: {record.reason}"] += 1
+            if len(found.issues[sample]) < 50:
+                found.issues[sample].append(
+                    f"{record.source}:{record.line}: {record.status}: {record.reason}"
+                )
+    return found
+
+
+def _merge_partials(left: _Partial, right: _Partial) -> _Partial:
+    for sample, variants in right.variants.items():
+        left.variants.setdefault(sample, {}).update(variants)
+    for sample, issues in right.issues.items():
+        kept = left.issues.setdefault(sample, [])
+        kept.extend(issues[: max(0, 50 - len(kept))])
+    for sample, counts in right.issue_counts.items():
+        left.issue_counts.setdefault(sample, Counter()).update(counts)
+    left.seen.update(right.seen)
+    left.unknown.update(right.unknown)
+    left.errors.extend(right.errors)
+    return left
+
+
+_Task = tuple[str, tuple[Variant, ...], str | None, tuple[str, ...], tuple[tuple[str, str], ...]]
+
+
+def _evaluate_batch(
+    tasks: Sequence[_Task], rules: str | None, sources: tuple[str, ...] | None
+) -> dict[str, Report]:
+    engine = _engine_for(rules, sources)
+    return {
+        sample: evaluate(
+            list(variants),
+            tumor=tumor,
+            rules=engine,
+            prior_therapies=prior,
+            facts=dict(facts) or None,
+        )
+        for sample, variants, tumor, prior, facts in tasks
+    }
+
+
+def screen_frame(
+    clinical: Any,
+    maf: dd.DataFrame,
+    *,
+    threshold: str = "2",
+    rules: str | Path | None = None,
+    sources: Iterable[str] | None = None,
+    batch: int | None = None,
+) -> Funnel:
+    """Screen a cohort whose MAF rows are a Dask DataFrame: the funnel of
+    :func:`actionable.cohort.screen` for the same clinical table and rows, computed as a
+    reduction (each partition groups its rows per sample, partial results merge in row
+    order) and patients evaluated ``batch`` at a time on the workers (default: the
+    patients in 32 batches, 1,000 at most per batch).
+
+    >>> import dask, pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "c.tsv").write_text("sample_id\\ttumor\\tpanel\\ttreated_with\\n"
+    ...     "A\\tcolon NEC\\tTSO500\\tdabrafenib + trametinib\\nB\\tcolon NEC\\t\\t\\n")
+    >>> rows = from_rows([{"Hugo_Symbol": "BRAF", "Tumor_Sample_Barcode": "A",
+    ...                    "HGVSp_Short": "p.V600E"}])
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     screen_frame(d / "c.tsv", rows).counts
+    {'screened': 2, 'sequenced': 1, 'actionable': 1, 'treated': 1}
+    """
+    _require("screening a Dask DataFrame")
+    import dask
+    from dask import delayed
+
+    if threshold not in _SENSITIVE:
+        raise ValueError(f"threshold {threshold!r}: use one of {', '.join(_SENSITIVE)}")
+    errors: list[str] = []
+    records: dict[str, ClinicalRecord] = {}
+    for row in _clinical_rows(clinical):
+        if not row.sample or row.sample in records:
+            errors.append(f"{row.source}:{row.line}: {row.error}")
+            continue
+        records[row.sample] = row
+        if row.error:
+            errors.append(f"{row.source}:{row.line}: sample {row.sample}: {row.error}")
+    known = delayed(frozenset(records), pure=True)
+    level: list[Any] = [delayed(_screen_part)(part, known) for part in maf.to_delayed()]
+    if not level:
+        level = [delayed(_Partial)(defaultdict(dict), {}, {}, {}, Counter(), [])]
+    while len(level) > 1:
+        pairs = [level[i : i + 2] for i in range(0, len(level), 2)]
+        level = [delayed(_merge_partials)(*p) if len(p) == 2 else p[0] for p in pairs]
+    (merged,) = cast("tuple[_Partial]", dask.compute(level[0]))
+    errors.extend(merged.errors)
+    for sample, n in sorted(merged.unknown.items()):
+        errors.append(f"sample {sample} has {n} variant rows but is not in the clinical table")
+    sequenced = [s for s, r in records.items() if r.panel or s in merged.seen]
+    tasks: list[_Task] = []
+    for sample in sequenced:
+        row = records[sample]
+        listed = tuple(merged.variants.get(sample, {}))
+        biomarkers = tuple(parse_variant(t) for t in row.biomarkers)
+        tasks.append(
+            (
+                sample,
+                listed + biomarkers,
+                row.tumor if not row.error else None,
+                row.prior_therapies,
+                row.facts if not row.error else (),
+            )
+        )
+    rules_arg, sources_arg = _rules_arg(rules), _sources_arg(sources)
+    size = batch if batch is not None else min(1000, -(-len(tasks) // 32))
+    batches = [
+        delayed(_evaluate_batch)(tasks[i : i + size], rules_arg, sources_arg)
+        for i in range(0, len(tasks), max(1, size))
+    ]
+    reports: dict[str, Report] = {}
+    for found in cast("tuple[dict[str, Report], ...]", dask.compute(*batches)):
+        reports.update(found)
+    patients: dict[str, Patient] = {}
+    for sample, row in records.items():
+        patients[sample] = Patient(
+            sample=sample,
+            tumor_text=row.tumor_text,
+            panel=row.panel,
+            treated_with=row.treated_with,
+            prior_therapies=row.prior_therapies,
+            clinical_error=row.error,
+            input_issues=tuple(merged.issues.get(sample, ())),
+            input_issue_counts=dict(merged.issue_counts.get(sample, {})),
+            report=reports.get(sample),
+        )
+    actionable = [s for s in sequenced if reports[s].actionable(threshold)]
+    treated = [s for s in actionable if patients[s].treated_with_recommended(threshold)]
+    version, date = kb_version()
+    return Funnel(
+        threshold=threshold,
+        screened=tuple(records),
+        sequenced=tuple(sequenced),
+        actionable=tuple(actionable),
+        treated=tuple(treated),
+        patients=patients,
+        errors=tuple(errors),
+        kb_version=version,
+        kb_date=date,
+    )
+
+
+# --------------------------------------------------------------------------- what changed
+Change = Literal["gained", "lost", "changed"]
+
+
+class AnnotationChange(Frozen):
+    """One recommendation of one sample that differs between two annotated tables."""
+
+    sample: str
+    alteration: str
+    therapy: str
+    change: Change
+    old_level: str = ""
+    new_level: str = ""
+
+    def to_row(self) -> str:
+        """A TSV row (see :data:`DIFF_HEADER`).
+
+        >>> AnnotationChange(sample="P1", alteration="BRAF p.V600E", therapy="vemurafenib",
+        ...                  change="gained", new_level="1").to_row()
+        'P1\\tBRAF p.V600E\\tvemurafenib\\tgained\\t\\tLEVEL_1'
+        """
+        old = f"LEVEL_{self.old_level}" if self.old_level else ""
+        new = f"LEVEL_{self.new_level}" if self.new_level else ""
+        return "\t".join((self.sample, self.alteration, self.therapy, self.change, old, new))
+
+
+DIFF_HEADER = "SAMPLE_ID\tALTERATION\tTHERAPY\tCHANGE\tOLD_LEVEL\tNEW_LEVEL"
+"""The header of :meth:`AnnotationChange.to_row` rows (``diff-annotations`` output)."""
+
+_Key = tuple[str, str, str]
+
+
+def _rank(level: str) -> tuple[int, str]:
+    return (_LEVEL_ORDER.index(level), "") if level in _LEVEL_ORDER else (len(_LEVEL_ORDER), level)
+
+
+def _long_rows(
+    header: Sequence[str], rows: Iterable[Sequence[str]]
+) -> Iterator[tuple[str, str, str, str]]:
+    """(sample, alteration, therapy, level) for every therapy of an annotated table."""
+    columns = MafColumns.from_header(list(header))
+    names = [h.strip() for h in header]
+    levels = [(i, n[6:]) for i, n in enumerate(names) if n.startswith("LEVEL_")]
+    label = names.index("ALTERATION") if "ALTERATION" in names else None
+    if columns.sample is None or (columns.symbol is None and label is None):
+        raise InputFileError(
+            "an annotated table needs a sample column (Tumor_Sample_Barcode or SAMPLE_ID) "
+            "and Hugo_Symbol or ALTERATION. Give the files that annotate wrote."
+        )
+    si = columns.sample
+
+    def cell(cells: Sequence[str], i: int | None) -> str:
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    for cells in rows:
+        if not any(cell(cells, i) for i, _ in levels):
+            continue
+        if label is not None:
+            alteration = cell(cells, label)
+        else:
+            change = cell(cells, columns.hgvsp_short) or cell(cells, columns.hgvsp)
+            alteration = f"{cell(cells, columns.symbol)} {change}".strip()
+        for i, level in levels:
+            for therapy in filter(None, (t.strip() for t in cell(cells, i).split(","))):
+                yield cell(cells, si), alteration, therapy, level
+
+
+def _tsv_rows(path: str | Path) -> Iterator[tuple[str, str, str, str]]:
+    with open_text(path) as handle:
+        _, header, _ = _maf_header(handle)
+        if not header:
+            raise InputFileError(f"{path}: no header line. Give a table that annotate wrote.")
+        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        yield from _long_rows(header, (r for r in reader if r and not r[0].startswith("#")))
+
+
+def _frame_long(part: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    rows = part.astype(str).itertuples(index=False, name=None)
+    return list(_long_rows([str(c) for c in part.columns], rows))
+
+
+def _best(rows: Iterable[tuple[str, str, str, str]]) -> dict[_Key, str]:
+    best: dict[_Key, str] = {}
+    for sample, alteration, therapy, level in rows:
+        key = (sample, alteration, therapy)
+        if key not in best or _rank(level) < _rank(best[key]):
+            best[key] = level
+    return best
+
+
+def _long_of(table: Any) -> Iterable[tuple[str, str, str, str]]:
+    if isinstance(table, (str, Path)):
+        return _tsv_rows(table)
+    if hasattr(table, "dask"):
+        import dask
+        from dask import delayed
+
+        pieces = dask.compute(*[delayed(_frame_long)(p) for p in table.to_delayed()])
+        return [
+            row
+            for piece in cast("tuple[list[tuple[str, str, str, str]], ...]", pieces)
+            for row in piece
+        ]
+    return _frame_long(table)
+
+
+def diff_annotations(old: Any, new: Any) -> list[AnnotationChange]:
+    """Per sample and alteration, the therapies gained, lost or changed in level between
+    two annotated tables (``annotate`` TSVs, or pandas/Dask frames of them), for
+    instance the same cohort annotated with two knowledge-base versions.
+
+    A therapy listed at several levels for one alteration counts at its first level in
+    the annotator's order (R1, 1, 2, 3A, 3B, 4, R2). Rows come sorted by sample,
+    alteration and therapy.
+
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> head = "Hugo_Symbol\\tTumor_Sample_Barcode\\tHGVSp_Short\\tLEVEL_1\\tLEVEL_3A\\n"
+    >>> _ = (d / "old.tsv").write_text(head + "KRAS\\tP1\\tp.G12C\\t\\tsotorasib\\n")
+    >>> _ = (d / "new.tsv").write_text(head + "KRAS\\tP1\\tp.G12C\\tsotorasib\\t\\n")
+    >>> [c.to_row() for c in diff_annotations(d / "old.tsv", d / "new.tsv")]
+    ['P1\\tKRAS p.G12C\\tsotorasib\\tchanged\\tLEVEL_3A\\tLEVEL_1']
+    """
+    before, after = _best(_long_of(old)), _best(_long_of(new))
+    changes: list[AnnotationChange] = []
+    for key in sorted(before.keys() | after.keys()):
+        sample, alteration, therapy = key
+        was, now = before.get(key, ""), after.get(key, "")
+        if was == now:
+            continue
+        change: Change = "gained" if not was else "lost" if not now else "changed"
+        changes.append(
+            AnnotationChange(
+                sample=sample,
+                alteration=alteration,
+                therapy=therapy,
+                change=change,
+                old_level=was,
+                new_level=now,
+            )
+        )
+    return changes
