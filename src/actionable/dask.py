@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import importlib
 import io
 import threading
 import uuid
@@ -55,11 +56,11 @@ from .cohort import (
     Funnel,
     Patient,
     _annotate_lines,
-    _chunk_offsets,
     _collect_maf_context,
     _count_lines,
     _is_gzip,
     _maf_header,
+    _write_records,
     load_clinical,
 )
 from .engine import Engine
@@ -98,12 +99,16 @@ _K = len(ANNOTATION_COLUMNS)
 _MISSING_SAMPLE = "missing sample\t"
 
 
-def _require(feature: str) -> None:
-    """Import the extra's packages, or say which extra installs them."""
+def _import(name: str, feature: str) -> Any:
+    """A module of the ``dask`` extra, or :class:`MissingExtraError` naming the extra.
+
+    Typed ``Any`` on purpose: most of dask's and distributed's functions carry no
+    annotations, and every value that comes back is cast where it is used.
+    """
     try:
-        import dask.dataframe  # noqa: F401
-        import distributed  # noqa: F401
         import pandas  # noqa: F401
+
+        return importlib.import_module(name)
     except ImportError as error:
         raise MissingExtraError(feature, error.name or "dask", "dask") from error
 
@@ -222,6 +227,19 @@ def _read_maf_part(spec: tuple[str, int, int, int, tuple[str, ...]]) -> pd.DataF
     return part
 
 
+def _byte_ranges(path: Path, start: int, parts: int) -> list[tuple[int, int]]:
+    """``parts`` ranges of the data bytes, each ending at a line end (fewer for tiny files)."""
+    size = path.stat().st_size
+    bounds = [start]
+    with open(path, "rb") as handle:
+        for i in range(1, parts):
+            handle.seek(max(start + (size - start) * i // parts - 1, bounds[-1]))
+            handle.readline()
+            if bounds[-1] < handle.tell() < size:
+                bounds.append(handle.tell())
+    return [(a, b) for a, b in zip(bounds, [*bounds[1:], size], strict=True) if b > a]
+
+
 def maf_frame(paths: str | Path | Sequence[str | Path], *, split: int = 1) -> dd.DataFrame:
     """MAF files as one Dask DataFrame: a partition per file, or ``split`` partitions of
     each uncompressed file (byte ranges cut at line ends). Every column is text, the index
@@ -236,8 +254,7 @@ def maf_frame(paths: str | Path | Sequence[str | Path], *, split: int = 1) -> dd
     >>> frame.npartitions, frame.compute(scheduler="sync")["Hugo_Symbol"].tolist()
     (2, ['BRAF', 'KRAS'])
     """
-    _require("reading MAF files into Dask")
-    import dask.dataframe as dd
+    ddf = _import("dask.dataframe", "reading MAF files into Dask")
 
     files = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     if not files:
@@ -259,13 +276,14 @@ def maf_frame(paths: str | Path | Sequence[str | Path], *, split: int = 1) -> dd
                     raw.readline()
                 start = raw.tell()
             line = header_line + 1
-            for begin, end in _chunk_offsets(path, start, split):
+            for begin, end in _byte_ranges(path, start, split):
                 specs.append((str(path), begin, end, line, tuple(header)))
                 line += _count_lines(path, begin, end)
         else:
             specs.append((str(path), -1, -1, header_line + 1, tuple(header)))
     assert header0 is not None
-    return dd.from_map(_read_maf_part, specs, meta=_object_frame(header0), enforce_metadata=False)
+    frame = ddf.from_map(_read_maf_part, specs, meta=_object_frame(header0), enforce_metadata=False)
+    return cast("dd.DataFrame", frame)
 
 
 def _text_part(part: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -287,15 +305,14 @@ def parquet_frame(paths: str | Path | Sequence[str | Path]) -> dd.DataFrame:
     >>> parquet_frame([p]).compute(scheduler="sync").loc[2, "Start_Position"]
     '140453136'
     """
-    _require("reading Parquet files into Dask")
-    import dask.dataframe as dd
+    ddf = _import("dask.dataframe", "reading Parquet files into Dask")
 
     files = [str(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     if not files:
         raise ArgumentError(
             "no Parquet file given. Give a path or a pattern such as 'dir/*.parquet'."
         )
-    parts = [dd.read_parquet(f, split_row_groups=False) for f in files]
+    parts = [ddf.read_parquet(f, split_row_groups=False) for f in files]
     columns = list(parts[0].columns)
     for f, frame in zip(files, parts, strict=True):
         if list(frame.columns) != columns:
@@ -307,7 +324,7 @@ def parquet_frame(paths: str | Path | Sequence[str | Path]) -> dd.DataFrame:
         frame.map_partitions(_text_part, f, meta=meta, enforce_metadata=False)
         for f, frame in zip(files, parts, strict=True)
     ]
-    return cast("dd.DataFrame", dd.concat(mapped)) if len(mapped) > 1 else mapped[0]
+    return cast("dd.DataFrame", ddf.concat(mapped)) if len(mapped) > 1 else mapped[0]
 
 
 def from_rows(rows: Sequence[Mapping[str, str]], npartitions: int = 1) -> dd.DataFrame:
@@ -316,13 +333,12 @@ def from_rows(rows: Sequence[Mapping[str, str]], npartitions: int = 1) -> dd.Dat
     >>> from_rows([{"Hugo_Symbol": "KRAS", "Tumor_Sample_Barcode": "P1"}]).npartitions
     1
     """
-    _require("building a Dask DataFrame")
-    import dask.dataframe as dd
+    ddf = _import("dask.dataframe", "building a Dask DataFrame")
     import pandas as pd
 
     frame = pd.DataFrame(list(rows), dtype=object).fillna("")
     frame.index = pd.RangeIndex(2, 2 + len(frame))
-    return dd.from_pandas(frame, npartitions=npartitions, sort=False)
+    return cast("dd.DataFrame", ddf.from_pandas(frame, npartitions=npartitions, sort=False))
 
 
 # --------------------------------------------------------------------------- clinical
@@ -399,7 +415,7 @@ def _context_part(part: pd.DataFrame, run: _Run) -> dict[str, set[Variant]]:
     import numpy as np
 
     annotator = _annotator(run)
-    columns = _maf_columns(part.columns)
+    columns = _maf_columns(list(part.columns))
     assert columns.symbol is not None
     if not len(part):
         return {}
@@ -414,6 +430,8 @@ def _context_part(part: pd.DataFrame, run: _Run) -> dict[str, set[Variant]]:
 
 def _narrow(part: pd.DataFrame, columns: MafColumns) -> tuple[list[str], MafColumns]:
     """The cells the row code reads, as tab-joined lines (gene first, as in a MAF)."""
+    import pandas as pd
+
     picked = [
         i
         for i in (
@@ -426,7 +444,9 @@ def _narrow(part: pd.DataFrame, columns: MafColumns) -> tuple[list[str], MafColu
         if i is not None
     ]
     cells = [part.iloc[:, i].astype(str).str.replace("\t", " ", regex=False) for i in picked]
-    joined = cells[0].str.cat(cells[1:], sep="\t") if len(cells) > 1 else cells[0]
+    joined = (
+        cells[0].str.cat(pd.concat(cells[1:], axis=1), sep="\t") if len(cells) > 1 else cells[0]
+    )
     position = {i: n for n, i in enumerate(picked)}
 
     def where(i: int | None) -> int | None:
@@ -448,7 +468,7 @@ def _annotate_part(part: pd.DataFrame, run: _Run) -> tuple[pd.DataFrame, Counter
     import pandas as pd
 
     annotator = _annotator(run)
-    columns = _maf_columns(part.columns)
+    columns = _maf_columns(list(part.columns))
     assert columns.symbol is not None
     n = len(part)
     values = np.full((n, _K), "", dtype=object)
@@ -480,7 +500,9 @@ def _annotated_only(part: pd.DataFrame, run: _Run) -> pd.DataFrame:
     return _annotate_part(part, run)[0]
 
 
-def _merge_contexts(parts: Sequence[Mapping[str, set[Variant]]]) -> dict[str, frozenset[Variant]]:
+def _merge_contexts(
+    parts: Sequence[Mapping[str, Iterable[Variant]]],
+) -> dict[str, frozenset[Variant]]:
     merged: dict[str, set[Variant]] = defaultdict(set)
     for found in parts:
         for sample, variants in found.items():
@@ -539,16 +561,16 @@ def annotate_frame(
     >>> out["HIGHEST_LEVEL"].tolist()
     ['LEVEL_1', '']
     """
-    _require("annotating a Dask DataFrame")
-    from dask import delayed
+    delayed = _import("dask", "annotating a Dask DataFrame").delayed
+    frame = cast(Any, maf)
 
-    _maf_columns(maf.columns)
+    _maf_columns(list(maf.columns))
     run, local = _base_run(clinical, rules, sources)
     extra = {s: list(v) for s, v in (context or {}).items()}
     meta = _object_frame([*maf.columns, *ANNOTATION_COLUMNS])
     run_value: Any
     if _needs_context(local):
-        pieces = [delayed(_context_part)(part, run) for part in maf.to_delayed()]
+        pieces = [delayed(_context_part)(part, run) for part in frame.to_delayed()]
         run_value = delayed(_context_with)(run, extra, pieces)
     else:
         run_value = delayed(
@@ -556,15 +578,19 @@ def annotate_frame(
         )
     return cast(
         "dd.DataFrame",
-        maf.map_partitions(_annotated_only, run_value, meta=meta, enforce_metadata=False),
+        frame.map_partitions(_annotated_only, run_value, meta=meta, enforce_metadata=False),
     )
 
 
 def _render(part: pd.DataFrame) -> str:
+    import pandas as pd
+
     if not len(part):
         return ""
     cells = [part[c].astype(str) for c in part.columns]
-    joined = cells[0].str.cat(cells[1:], sep="\t") if len(cells) > 1 else cells[0]
+    joined = (
+        cells[0].str.cat(pd.concat(cells[1:], axis=1), sep="\t") if len(cells) > 1 else cells[0]
+    )
     return "\n".join(joined.tolist()) + "\n"
 
 
@@ -598,6 +624,7 @@ def annotate_files(
     rules: str | Path | None = None,
     sources: Iterable[str] | None = None,
     context: Mapping[str, Iterable[Variant]] | None = None,
+    records: Sequence[tuple[str, Record]] = (),
     comments: Sequence[str] = (),
     inputs: Sequence[str | Path] = (),
     window: int | None = None,
@@ -608,7 +635,9 @@ def annotate_files(
     Partitions are annotated in parallel and written in order; at most ``window``
     (default: two per worker thread) finished partitions wait in memory. A worker lost
     mid-run costs only its partitions, which Dask computes again. ``inputs`` are
-    paths that ``out`` must not replace.
+    paths that ``out`` must not replace. ``records`` are ``("cna" | "fusions", record)``
+    pairs (:func:`actionable.io.cna.read_cna`, ...): they add to the patient context
+    and are written next to ``out`` as ``annotate`` writes them.
 
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -621,14 +650,19 @@ def annotate_files(
     >>> run.rows, run.annotated, row[:3], "LEVEL_1" in row
     (1, 1, ['BRAF', 'P1', 'p.V600E'], True)
     """
-    _require("annotating on a Dask cluster")
     import time
 
-    from dask import delayed
+    delayed = _import("dask", "annotating on a Dask cluster").delayed
+    cluster = cast(Any, client)
 
     started = time.perf_counter()
     out_path = Path(out)
-    refuse_overwrite([out_path], [*inputs, clinical if isinstance(clinical, (str, Path)) else None])
+    kinds = sorted({kind for kind, _ in records})
+    targets = {k: out_path.with_name(out_path.name + f".{k}.tsv") for k in kinds}
+    refuse_overwrite(
+        [out_path, *targets.values()],
+        [*inputs, clinical if isinstance(clinical, (str, Path)) else None],
+    )
     header = list(maf.columns)
     columns = _maf_columns(header)
     warnings: list[str] = []
@@ -637,15 +671,18 @@ def annotate_files(
             "the MAF has no HGVSp_Short/HGVSp column: no row can be interpreted offline"
         )
     run, local = _base_run(clinical, rules, sources)
-    parts = maf.to_delayed()
-    extra = {s: set(v) for s, v in (context or {}).items()}
+    parts = cast("list[Any]", cast(Any, maf).to_delayed())
+    for _, record in records:
+        if record.variant is not None and record.sample:
+            local.add_context(record.sample, record.variant)
+    extra = _merge_contexts([context or {}, local.context])
     found: list[dict[str, set[Variant]]] = []
     if _needs_context(local):
-        futures = client.compute([delayed(_context_part)(p, run) for p in parts])
-        found = cast("list[dict[str, set[Variant]]]", client.gather(futures))
+        futures = cluster.compute([delayed(_context_part)(p, run) for p in parts])
+        found = cast("list[dict[str, set[Variant]]]", cluster.gather(futures))
     full = run.with_context(_merge_contexts([*found, extra]))
-    shared = client.scatter(full, broadcast=True, hash=False)
-    info = client.scheduler_info()
+    shared = cluster.scatter(full, broadcast=True, hash=False)
+    info = cast("dict[str, Any]", cluster.scheduler_info())
     workers = len(info.get("workers", {}))
     threads = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
     limit = window or max(2, 2 * threads)
@@ -663,9 +700,16 @@ def annotate_files(
                 totals.update(counts)
 
         for part in parts:
-            pending.append(client.compute(delayed(_annotate_render)(part, shared)))
+            pending.append(cluster.compute(delayed(_annotate_render)(part, shared)))
             drain(limit)
         drain(0)
+    outputs = [str(out_path)]
+    if records:
+        local.context.clear()
+        local.merge_context(full.context)
+        for kind, target in targets.items():
+            _write_records(local, [r for k, r in records if k == kind], target)
+            outputs.append(str(target))
     missing = sorted(
         k.removeprefix(_MISSING_SAMPLE) for k in totals if k.startswith(_MISSING_SAMPLE)
     )
@@ -683,7 +727,7 @@ def annotate_files(
         errors=totals["errors"],
         partitions=len(parts),
         workers=workers,
-        outputs=(str(out_path),),
+        outputs=tuple(outputs),
         warnings=tuple(warnings),
         seconds=round(time.perf_counter() - started, 3),
     )
@@ -693,12 +737,12 @@ def annotate_files(
 class _Connection:
     """A client (and the local cluster it started) that closes both on exit."""
 
-    def __init__(self, client: Client, cluster: Any = None) -> None:
+    def __init__(self, client: Any, cluster: Any = None) -> None:
         self.client = client
         self.cluster = cluster
 
     def __enter__(self) -> Client:
-        return self.client
+        return cast("Client", self.client)
 
     def __exit__(self, *exc: object) -> None:
         self.client.close()
@@ -715,8 +759,7 @@ def connect(scheduler: str, *, processes: bool = True) -> _Connection:
     ...     len(client.scheduler_info()["workers"])
     1
     """
-    _require("running on a Dask cluster")
-    from distributed import Client, LocalCluster
+    distributed = _import("distributed", "running on a Dask cluster")
 
     if scheduler.startswith("local:") or scheduler == "local":
         count = scheduler.partition(":")[2] or "1"
@@ -725,19 +768,19 @@ def connect(scheduler: str, *, processes: bool = True) -> _Connection:
                 f"--scheduler {scheduler!r}: the worker count must be a positive number. "
                 "Write local:2 for two worker processes."
             )
-        cluster = LocalCluster(
+        cluster = distributed.LocalCluster(
             n_workers=int(count),
             threads_per_worker=1,
             processes=processes,
             dashboard_address=None,
         )
-        return _Connection(Client(cluster), cluster)
+        return _Connection(distributed.Client(cluster), cluster)
     if "://" not in scheduler and ":" not in scheduler:
         raise ArgumentError(
             f"--scheduler {scheduler!r} is neither local:N nor an address. Write "
             "tcp://host:8786 for a running scheduler, or local:2 for two local workers."
         )
-    return _Connection(Client(scheduler))
+    return _Connection(distributed.Client(scheduler))
 
 
 # --------------------------------------------------------------------------- screen
@@ -864,9 +907,8 @@ def screen_frame(
     ...     screen_frame(d / "c.tsv", rows).counts
     {'screened': 2, 'sequenced': 1, 'actionable': 1, 'treated': 1}
     """
-    _require("screening a Dask DataFrame")
-    import dask
-    from dask import delayed
+    dask = _import("dask", "screening a Dask DataFrame")
+    delayed = dask.delayed
 
     if threshold not in _SENSITIVE:
         raise ValueError(f"threshold {threshold!r}: use one of {', '.join(_SENSITIVE)}")
@@ -880,7 +922,7 @@ def screen_frame(
         if row.error:
             errors.append(f"{row.source}:{row.line}: sample {row.sample}: {row.error}")
     known = delayed(frozenset(records), pure=True)
-    level: list[Any] = [delayed(_screen_part)(part, known) for part in maf.to_delayed()]
+    level: list[Any] = [delayed(_screen_part)(p, known) for p in cast(Any, maf).to_delayed()]
     if not level:
         level = [delayed(_Partial)(defaultdict(dict), {}, {}, {}, Counter(), [])]
     while len(level) > 1:
@@ -1037,9 +1079,8 @@ def _long_of(table: Any) -> Iterable[tuple[str, str, str, str]]:
     if isinstance(table, (str, Path)):
         return _tsv_rows(table)
     if hasattr(table, "dask"):
-        import dask
-        from dask import delayed
-
+        dask = _import("dask", "comparing Dask DataFrames")
+        delayed = dask.delayed
         pieces = dask.compute(*[delayed(_frame_long)(p) for p in table.to_delayed()])
         return [
             row
@@ -1085,3 +1126,103 @@ def diff_annotations(old: Any, new: Any) -> list[AnnotationChange]:
             )
         )
     return changes
+
+
+# --------------------------------------------------------------------------- command line
+def _expand(patterns: Sequence[str | Path], what: str) -> list[Path]:
+    import glob
+
+    found: list[Path] = []
+    for pattern in patterns:
+        text = str(pattern)
+        matched = sorted(glob.glob(text)) if glob.has_magic(text) else [text]
+        if not matched:
+            raise InputFileError(
+                f"{what} {text!r} matches no file. Check the pattern (quote it so the "
+                "shell does not expand it)."
+            )
+        found.extend(Path(m) for m in matched)
+    return found
+
+
+def annotate_command(
+    maf: str | Path,
+    out: str | Path,
+    *,
+    scheduler: str,
+    parquet: bool = False,
+    clinical: str | Path | None = None,
+    cna: Sequence[str | Path] = (),
+    fusions: Sequence[str | Path] = (),
+    rules: str | Path | None = None,
+    sources: Iterable[str] | None = None,
+) -> AnnotateRun:
+    """``actionable annotate MAF --scheduler ...``: MAF files (a glob pattern: one
+    partition per file; a single uncompressed file is cut into two partitions per worker
+    thread) or Parquet files (``parquet=True``), annotated on ``scheduler`` (see
+    :func:`connect`) into the TSV :func:`actionable.cohort.annotate` writes.
+
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.maf").write_text("Hugo_Symbol\\tTumor_Sample_Barcode\\tHGVSp_Short\\n"
+    ...                              "KRAS\\tP1\\tp.G12C\\n")
+    >>> annotate_command(d / "*.maf", d / "out.tsv", scheduler="local:1").with_rules
+    1
+    """
+    from .cohort import _extra_records
+
+    files = _expand([maf], "--parquet" if parquet else "MAF")
+    records = list(_extra_records(cna, fusions))
+    with connect(scheduler) as client:
+        threads = sum(
+            int(w.get("nthreads", 1))
+            for w in cast("dict[str, Any]", cast(Any, client).scheduler_info())["workers"].values()
+        )
+        comments: list[str] = []
+        if parquet:
+            frame = parquet_frame(files)
+        else:
+            comments = _layout(files[0])[0]
+            frame = maf_frame(files, split=max(1, -(-2 * threads // len(files))))
+        return annotate_files(
+            client,
+            frame,
+            out,
+            clinical=clinical,
+            rules=rules,
+            sources=sources,
+            records=records,
+            comments=comments,
+            inputs=[*files, *cna, *fusions],
+        )
+
+
+def diff_command(
+    old: str | Path, new: str | Path, out: str | Path | None = None, scheduler: str | None = None
+) -> tuple[str, list[AnnotationChange]]:
+    """``actionable diff-annotations OLD NEW``: the TSV of :func:`diff_annotations` (written
+    to ``out`` when given) and the changes; with ``scheduler`` the tables are read as Dask
+    frames (one partition per file) and compared on the cluster.
+
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> head = "Hugo_Symbol\\tTumor_Sample_Barcode\\tHGVSp_Short\\tLEVEL_1\\n"
+    >>> _ = (d / "a.tsv").write_text(head + "BRAF\\tP1\\tp.V600E\\tvemurafenib\\n")
+    >>> _ = (d / "b.tsv").write_text(head + "BRAF\\tP1\\tp.V600E\\t\\n")
+    >>> for row in diff_command(d / "a.tsv", d / "b.tsv")[0].splitlines():
+    ...     print(row.split("\\t"))
+    ['SAMPLE_ID', 'ALTERATION', 'THERAPY', 'CHANGE', 'OLD_LEVEL', 'NEW_LEVEL']
+    ['P1', 'BRAF p.V600E', 'vemurafenib', 'lost', 'LEVEL_1', '']
+    """
+    if out is not None:
+        refuse_overwrite([out], [old, new])
+    if scheduler is None:
+        changes = diff_annotations(old, new)
+    else:
+        with connect(scheduler):
+            changes = diff_annotations(maf_frame([old]), maf_frame([new]))
+    text = "".join(f"{row}\n" for row in [DIFF_HEADER, *(c.to_row() for c in changes)])
+    if out is not None:
+        with atomic_output(Path(out)) as sink:
+            sink.write(text)
+    return text, changes
