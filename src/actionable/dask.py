@@ -569,12 +569,16 @@ def annotate_frame(
     extra = {s: list(v) for s, v in (context or {}).items()}
     meta = _object_frame([*maf.columns, *ANNOTATION_COLUMNS])
     run_value: Any
+    # Literals (traverse=False): one graph key each, and dask does not walk 50,000 records
+    # looking for collections inside them.
+    base = delayed(run, traverse=False)
     if _needs_context(local):
-        pieces = [delayed(_context_part)(part, run) for part in frame.to_delayed()]
-        run_value = delayed(_context_with)(run, extra, pieces)
+        pieces = [delayed(_context_part)(part, base) for part in frame.to_delayed()]
+        run_value = delayed(_context_with)(base, delayed(extra, traverse=False), pieces)
     else:
         run_value = delayed(
-            run.with_context(_merge_contexts([{s: set(v) for s, v in extra.items()}]))
+            run.with_context(_merge_contexts([{s: set(v) for s, v in extra.items()}])),
+            traverse=False,
         )
     return cast(
         "dd.DataFrame",
@@ -678,7 +682,8 @@ def annotate_files(
     extra = _merge_contexts([context or {}, local.context])
     found: list[dict[str, set[Variant]]] = []
     if _needs_context(local):
-        futures = cluster.compute([delayed(_context_part)(p, run) for p in parts])
+        base = cluster.scatter(run, broadcast=True, hash=False)
+        futures = cluster.compute([delayed(_context_part)(p, base) for p in parts])
         found = cast("list[dict[str, set[Variant]]]", cluster.gather(futures))
     full = run.with_context(_merge_contexts([*found, extra]))
     shared = cluster.scatter(full, broadcast=True, hash=False)
@@ -921,7 +926,7 @@ def screen_frame(
         records[row.sample] = row
         if row.error:
             errors.append(f"{row.source}:{row.line}: sample {row.sample}: {row.error}")
-    known = delayed(frozenset(records), pure=True)
+    known = delayed(frozenset(records), traverse=False)
     level: list[Any] = [delayed(_screen_part)(p, known) for p in cast(Any, maf).to_delayed()]
     if not level:
         level = [delayed(_Partial)(defaultdict(dict), {}, {}, {}, Counter(), [])]
@@ -950,7 +955,9 @@ def screen_frame(
     rules_arg, sources_arg = _rules_arg(rules), _sources_arg(sources)
     size = batch if batch is not None else min(1000, -(-len(tasks) // 32))
     batches = [
-        delayed(_evaluate_batch)(tasks[i : i + size], rules_arg, sources_arg)
+        delayed(_evaluate_batch)(
+            delayed(tasks[i : i + size], traverse=False), rules_arg, sources_arg
+        )
         for i in range(0, len(tasks), max(1, size))
     ]
     reports: dict[str, Report] = {}
