@@ -89,11 +89,7 @@ def test_two_workers_write_what_one_process_writes(
     client: Any, cohort: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
     maf, clinical, single = cohort
-    comments = adask._layout(maf)[0]
-    run = adask.annotate_files(
-        client, adask.maf_frame(maf, split=4), tmp_path / "dask.tsv",
-        clinical=clinical, comments=comments,
-    )  # fmt: skip
+    run = adask.annotate_files(client, [maf], tmp_path / "dask.tsv", clinical=clinical, split=4)
     expected = single.read_text(encoding="utf-8").splitlines()
     got = (tmp_path / "dask.tsv").read_text(encoding="utf-8").splitlines()
     assert len(got) == len(expected) == 20_002

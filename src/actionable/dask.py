@@ -37,6 +37,7 @@ Needs the ``dask`` extra (``pip install 'actionable[dask]'``) for everything but
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import importlib
@@ -47,7 +48,7 @@ from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
 from ._files import atomic_output, refuse_overwrite
 from .cohort import (
@@ -60,6 +61,7 @@ from .cohort import (
     _count_lines,
     _is_gzip,
     _maf_header,
+    _read_range,
     _write_records,
     load_clinical,
 )
@@ -67,7 +69,7 @@ from .engine import Engine
 from .errors import ArgumentError, InputFileError, MissingExtraError
 from .evaluate import default_engine, evaluate, kb_version
 from .io import _FALLBACK as _TEXT_FALLBACK
-from .io import ClinicalRecord, Record, open_text
+from .io import ClinicalRecord, Record, damage_of, open_text
 from .io.clinical import _columns as _clinical_columns
 from .io.clinical import _record as _clinical_record
 from .io.clinical import read_clinical
@@ -130,30 +132,35 @@ class _Run:
     rules: str | None
     sources: tuple[str, ...] | None
     clinical: Mapping[str, ClinicalRecord]
-    context: Mapping[str, frozenset[Variant]]
-
-    def with_context(self, context: Mapping[str, frozenset[Variant]]) -> _Run:
-        # A new token: workers keep annotators per token, and context changes the answers.
-        return _Run(uuid.uuid4().hex, self.rules, self.sources, self.clinical, context)
 
 
-_annotators: OrderedDict[str, Annotator] = OrderedDict()
+@dataclass(frozen=True)
+class _Context:
+    """The patient context of a run (sent apart from the clinical table: it comes later)."""
+
+    token: str
+    variants: Mapping[str, frozenset[Variant]]
+
+
+_NO_CONTEXT = _Context("", {})
+_annotators: OrderedDict[tuple[str, str], Annotator] = OrderedDict()
 _annotators_lock = threading.Lock()
 
 
-def _annotator(run: _Run) -> Annotator:
-    # Kept per run so its memo spans the partitions a worker gets; two runs at most, so a
-    # long-lived worker does not keep every cohort it ever saw.
+def _annotator(run: _Run, context: _Context = _NO_CONTEXT) -> Annotator:
+    # Kept per run and context so its memo spans the partitions a worker gets; two at
+    # most, so a long-lived worker does not keep every cohort it ever saw.
+    key = (run.token, context.token)
     with _annotators_lock:
-        found = _annotators.get(run.token)
+        found = _annotators.get(key)
         if found is None:
             found = Annotator(run.clinical, rules=_engine_for(run.rules, run.sources))
-            found.merge_context(run.context)
-            _annotators[run.token] = found
+            found.merge_context(context.variants)
+            _annotators[key] = found
             while len(_annotators) > 2:
                 _annotators.popitem(last=False)
         else:
-            _annotators.move_to_end(run.token)
+            _annotators.move_to_end(key)
         return found
 
 
@@ -259,30 +266,9 @@ def maf_frame(paths: str | Path | Sequence[str | Path], *, split: int = 1) -> dd
     files = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     if not files:
         raise ArgumentError("no MAF file given. Give a path or a pattern such as 'dir/*.maf'.")
-    specs: list[tuple[str, int, int, int, tuple[str, ...]]] = []
-    header0: list[str] | None = None
-    for path in files:
-        _, header, header_line = _layout(path)
-        if header0 is None:
-            header0 = header
-        elif header != header0:
-            raise InputFileError(
-                f"{path}: its header differs from {files[0]}'s. Give files with one header "
-                "(cut them to the same columns), or annotate them one by one."
-            )
-        if split > 1 and not _is_gzip(path):
-            with open(path, "rb") as raw:
-                for _ in range(header_line):
-                    raw.readline()
-                start = raw.tell()
-            line = header_line + 1
-            for begin, end in _byte_ranges(path, start, split):
-                specs.append((str(path), begin, end, line, tuple(header)))
-                line += _count_lines(path, begin, end)
-        else:
-            specs.append((str(path), -1, -1, header_line + 1, tuple(header)))
-    assert header0 is not None
-    frame = ddf.from_map(_read_maf_part, specs, meta=_object_frame(header0), enforce_metadata=False)
+    _, header, specs = _file_specs(files, split)
+    parts = [(*spec, tuple(header)) for spec in specs]
+    frame = ddf.from_map(_read_maf_part, parts, meta=_object_frame(header), enforce_metadata=False)
     return cast("dd.DataFrame", frame)
 
 
@@ -462,12 +448,14 @@ def _narrow(part: pd.DataFrame, columns: MafColumns) -> tuple[list[str], MafColu
     return [str(s) for s in joined.tolist()], narrow
 
 
-def _annotate_part(part: pd.DataFrame, run: _Run) -> tuple[pd.DataFrame, Counter[str]]:
+def _annotate_part(
+    part: pd.DataFrame, run: _Run, context: _Context
+) -> tuple[pd.DataFrame, Counter[str]]:
     """Annotate one partition with the single-process row code; returns the counts too."""
     import numpy as np
     import pandas as pd
 
-    annotator = _annotator(run)
+    annotator = _annotator(run, context)
     columns = _maf_columns(list(part.columns))
     assert columns.symbol is not None
     n = len(part)
@@ -496,8 +484,8 @@ def _annotate_part(part: pd.DataFrame, run: _Run) -> tuple[pd.DataFrame, Counter
     return out, totals
 
 
-def _annotated_only(part: pd.DataFrame, run: _Run) -> pd.DataFrame:
-    return _annotate_part(part, run)[0]
+def _annotated_only(part: pd.DataFrame, run: _Run, context: _Context) -> pd.DataFrame:
+    return _annotate_part(part, run, context)[0]
 
 
 def _merge_contexts(
@@ -510,10 +498,8 @@ def _merge_contexts(
     return {s: frozenset(v) for s, v in merged.items()}
 
 
-def _context_with(
-    run: _Run, extra: Mapping[str, Iterable[Variant]], parts: Sequence[Mapping[str, set[Variant]]]
-) -> _Run:
-    return run.with_context(_merge_contexts([*parts, {s: set(v) for s, v in extra.items()}]))
+def _context_of(parts: Sequence[Mapping[str, Iterable[Variant]]]) -> _Context:
+    return _Context(uuid.uuid4().hex, _merge_contexts(parts))
 
 
 def _needs_context(annotator: Annotator) -> bool:
@@ -529,7 +515,6 @@ def _base_run(
         rules=_rules_arg(rules),
         sources=_sources_arg(sources),
         clinical=clinical_map,
-        context={},
     )
     local = Annotator(clinical_map, rules=_engine_for(run.rules, run.sources))
     return run, local
@@ -568,21 +553,17 @@ def annotate_frame(
     run, local = _base_run(clinical, rules, sources)
     extra = {s: list(v) for s, v in (context or {}).items()}
     meta = _object_frame([*maf.columns, *ANNOTATION_COLUMNS])
-    run_value: Any
     # Literals (traverse=False): one graph key each, and dask does not walk 50,000 records
     # looking for collections inside them.
     base = delayed(run, traverse=False)
     if _needs_context(local):
         pieces = [delayed(_context_part)(part, base) for part in frame.to_delayed()]
-        run_value = delayed(_context_with)(base, delayed(extra, traverse=False), pieces)
+        found = delayed(_context_of)([delayed(extra, traverse=False), *pieces])
     else:
-        run_value = delayed(
-            run.with_context(_merge_contexts([{s: set(v) for s, v in extra.items()}])),
-            traverse=False,
-        )
+        found = delayed(_context_of([extra]), traverse=False)
     return cast(
         "dd.DataFrame",
-        frame.map_partitions(_annotated_only, run_value, meta=meta, enforce_metadata=False),
+        frame.map_partitions(_annotated_only, base, found, meta=meta, enforce_metadata=False),
     )
 
 
@@ -598,9 +579,11 @@ def _render(part: pd.DataFrame) -> str:
     return "\n".join(joined.tolist()) + "\n"
 
 
-def _annotate_render(part: pd.DataFrame, run: _Run) -> tuple[str, Counter[str]]:
-    out, counts = _annotate_part(part, run)
-    return _render(out), counts
+def _annotate_render(
+    part: pd.DataFrame, run: _Run, context: _Context
+) -> tuple[str, Counter[str], str | None]:
+    out, counts = _annotate_part(part, run, context)
+    return _render(out), counts, None
 
 
 class AnnotateRun(Frozen):
@@ -619,9 +602,70 @@ class AnnotateRun(Frozen):
     seconds: float = 0.0
 
 
+_Spec = tuple[str, int, int, int]
+"""(path, first byte or -1 for the whole file, end byte, line number of the first row)."""
+
+
+def _file_specs(files: Sequence[Path], split: int) -> tuple[list[str], list[str], list[_Spec]]:
+    """Comments and header of the first file, and the partitions of all of them."""
+    specs: list[_Spec] = []
+    first: tuple[list[str], list[str]] | None = None
+    for path in files:
+        comments, header, header_line = _layout(path)
+        if first is None:
+            first = (comments, header)
+        elif header != first[1]:
+            raise InputFileError(
+                f"{path}: its header differs from {files[0]}'s. Give files with one header "
+                "(cut them to the same columns), or annotate them one by one."
+            )
+        if split > 1 and not _is_gzip(path):
+            with open(path, "rb") as raw:
+                for _ in range(header_line):
+                    raw.readline()
+                start = raw.tell()
+            line = header_line + 1
+            for begin, end in _byte_ranges(path, start, split):
+                specs.append((str(path), begin, end, line))
+                line += _count_lines(path, begin, end)
+        else:
+            specs.append((str(path), -1, -1, header_line + 1))
+    assert first is not None
+    return first[0], first[1], specs
+
+
+@contextlib.contextmanager
+def _spec_lines(spec: _Spec) -> Iterator[tuple[Iterable[str], IO[str] | None]]:
+    """The raw lines of a partition (and the handle of a whole file, for its damage)."""
+    path, begin, end, first_line = spec
+    if begin >= 0:
+        yield _read_range(Path(path), begin, end), None
+        return
+    with open_text(path) as handle:
+        for _ in range(first_line - 1):
+            handle.readline()
+        yield handle, handle
+
+
+def _range_context(spec: _Spec, columns: MafColumns, run: _Run) -> dict[str, set[Variant]]:
+    with _spec_lines(spec) as (lines, _):
+        return dict(_collect_maf_context(_annotator(run), lines, columns))
+
+
+def _range_annotate(
+    spec: _Spec, columns: MafColumns, width: int, run: _Run, context: _Context
+) -> tuple[str, Counter[str], str | None]:
+    """A partition of a MAF file through the single-process row loop, as text."""
+    sink = io.StringIO()
+    with _spec_lines(spec) as (lines, handle):
+        counts = _annotate_lines(_annotator(run, context), lines, columns, width, spec[3], sink)
+        damage = damage_of(handle) if handle is not None else None
+    return sink.getvalue(), counts, damage
+
+
 def annotate_files(
     client: Client,
-    maf: dd.DataFrame,
+    maf: dd.DataFrame | Sequence[str | Path],
     out: str | Path,
     *,
     clinical: Any = None,
@@ -631,17 +675,23 @@ def annotate_files(
     records: Sequence[tuple[str, Record]] = (),
     comments: Sequence[str] = (),
     inputs: Sequence[str | Path] = (),
+    split: int | None = None,
     window: int | None = None,
 ) -> AnnotateRun:
-    """Annotate ``maf`` (see :func:`maf_frame`) on ``client`` and write the TSV
-    :func:`actionable.cohort.annotate` writes (``comments`` first, then the header).
+    """Annotate on ``client`` and write the TSV :func:`actionable.cohort.annotate` writes.
+
+    ``maf`` is a Dask DataFrame of MAF rows (:func:`maf_frame`, :func:`parquet_frame`;
+    ``comments`` are written first), or MAF file paths with one header: then each
+    partition (a file, or ``split`` byte ranges of an uncompressed file; default: two
+    partitions per worker thread over all files) goes through the single-process row
+    loop as text, the fastest path, and the first file's comment lines are kept.
 
     Partitions are annotated in parallel and written in order; at most ``window``
     (default: two per worker thread) finished partitions wait in memory. A worker lost
-    mid-run costs only its partitions, which Dask computes again. ``inputs`` are
-    paths that ``out`` must not replace. ``records`` are ``("cna" | "fusions", record)``
-    pairs (:func:`actionable.io.cna.read_cna`, ...): they add to the patient context
-    and are written next to ``out`` as ``annotate`` writes them.
+    mid-run costs only its partitions, which Dask computes again. ``inputs`` are paths
+    that ``out`` must not replace. ``records`` are ``("cna" | "fusions", record)`` pairs
+    (from :func:`actionable.io.cna.read_cna`, ...): they add to the patient context and
+    are written next to ``out`` as ``annotate`` writes them.
 
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -650,24 +700,38 @@ def annotate_files(
     >>> with connect("local:1", processes=False) as client:
     ...     run = annotate_files(client, maf_frame(d / "a.maf"), d / "out.tsv",
     ...                          clinical={"P1": {"tumor": "MEL"}})
-    >>> row = (d / "out.tsv").read_text().splitlines()[1].split("\t")
+    ...     again = annotate_files(client, [d / "a.maf"], d / "out2.tsv",
+    ...                            clinical={"P1": {"tumor": "MEL"}})
+    >>> row = (d / "out.tsv").read_text().splitlines()[1].split("\\t")
     >>> run.rows, run.annotated, row[:3], "LEVEL_1" in row
     (1, 1, ['BRAF', 'P1', 'p.V600E'], True)
+    >>> (d / "out.tsv").read_text() == (d / "out2.tsv").read_text()
+    True
     """
     import time
 
     delayed = _import("dask", "annotating on a Dask cluster").delayed
     cluster = cast(Any, client)
-
     started = time.perf_counter()
+    info = cast("dict[str, Any]", cluster.scheduler_info())
+    workers = len(info.get("workers", {}))
+    threads = max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
     out_path = Path(out)
     kinds = sorted({kind for kind, _ in records})
     targets = {k: out_path.with_name(out_path.name + f".{k}.tsv") for k in kinds}
+    files = None if hasattr(maf, "dask") else [Path(p) for p in cast("Sequence[str]", maf)]
     refuse_overwrite(
         [out_path, *targets.values()],
-        [*inputs, clinical if isinstance(clinical, (str, Path)) else None],
+        [*inputs, *(files or ()), clinical if isinstance(clinical, (str, Path)) else None],
     )
-    header = list(maf.columns)
+    specs: list[_Spec] = []
+    if files is not None:
+        if not files:
+            raise ArgumentError("no MAF file given. Give a path or a pattern such as 'dir/*.maf'.")
+        parts_per_file = split if split is not None else -(-2 * threads // len(files))
+        comments, header, specs = _file_specs(files, max(1, parts_per_file))
+    else:
+        header = [str(c) for c in cast(Any, maf).columns]
     columns = _maf_columns(header)
     warnings: list[str] = []
     if not columns.interpretable:
@@ -675,21 +739,31 @@ def annotate_files(
             "the MAF has no HGVSp_Short/HGVSp column: no row can be interpreted offline"
         )
     run, local = _base_run(clinical, rules, sources)
-    parts = cast("list[Any]", cast(Any, maf).to_delayed())
+    parts = [] if files is not None else cast("list[Any]", cast(Any, maf).to_delayed())
     for _, record in records:
         if record.variant is not None and record.sample:
             local.add_context(record.sample, record.variant)
-    extra = _merge_contexts([context or {}, local.context])
+    # The clinical table travels once per worker; the context after the first pass.
+    shared_run = cluster.scatter(run, broadcast=True, hash=False)
     found: list[dict[str, set[Variant]]] = []
     if _needs_context(local):
-        base = cluster.scatter(run, broadcast=True, hash=False)
-        futures = cluster.compute([delayed(_context_part)(p, base) for p in parts])
-        found = cast("list[dict[str, set[Variant]]]", cluster.gather(futures))
-    full = run.with_context(_merge_contexts([*found, extra]))
-    shared = cluster.scatter(full, broadcast=True, hash=False)
-    info = cast("dict[str, Any]", cluster.scheduler_info())
-    workers = len(info.get("workers", {}))
-    threads = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
+        tasks = (
+            [delayed(_range_context)(spec, columns, shared_run) for spec in specs]
+            if files is not None
+            else [delayed(_context_part)(p, shared_run) for p in parts]
+        )
+        found = cast("list[dict[str, set[Variant]]]", cluster.gather(cluster.compute(tasks)))
+    full = _context_of([*found, context or {}, local.context])
+    shared_context = cluster.scatter(full, broadcast=True, hash=False)
+    width = len(header)
+    jobs = (
+        [
+            delayed(_range_annotate)(spec, columns, width, shared_run, shared_context)
+            for spec in specs
+        ]
+        if files is not None
+        else [delayed(_annotate_render)(p, shared_run, shared_context) for p in parts]
+    )
     limit = window or max(2, 2 * threads)
     totals: Counter[str] = Counter()
     with atomic_output(out_path) as sink:
@@ -700,18 +774,22 @@ def annotate_files(
 
         def drain(keep: int) -> None:
             while len(pending) > keep:
-                text, counts = cast("tuple[str, Counter[str]]", pending.popleft().result())
+                result = pending.popleft().result()
+                text, counts, damage = cast("tuple[str, Counter[str], str | None]", result)
                 sink.write(text)
                 totals.update(counts)
+                if damage is not None:
+                    totals["errors"] += 1
+                    warnings.append(f"{damage}; the rows before the damage were annotated")
 
-        for part in parts:
-            pending.append(cluster.compute(delayed(_annotate_render)(part, shared)))
+        for job in jobs:
+            pending.append(cluster.compute(job))
             drain(limit)
         drain(0)
     outputs = [str(out_path)]
     if records:
         local.context.clear()
-        local.merge_context(full.context)
+        local.merge_context(full.variants)
         for kind, target in targets.items():
             _write_records(local, [r for k, r in records if k == kind], target)
             outputs.append(str(target))
@@ -730,7 +808,7 @@ def annotate_files(
         annotated=totals["annotated"],
         skipped=totals["skipped"],
         errors=totals["errors"],
-        partitions=len(parts),
+        partitions=len(jobs),
         workers=workers,
         outputs=tuple(outputs),
         warnings=tuple(warnings),
@@ -1173,33 +1251,24 @@ def annotate_command(
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "a.maf").write_text("Hugo_Symbol\\tTumor_Sample_Barcode\\tHGVSp_Short\\n"
     ...                              "KRAS\\tP1\\tp.G12C\\n")
-    >>> annotate_command(d / "*.maf", d / "out.tsv", scheduler="local:1").with_rules
-    1
+    >>> with connect("local:1", processes=False) as client:  # or scheduler="local:2"
+    ...     run = annotate_command(d / "*.maf", d / "out.tsv", scheduler=client.scheduler.address)
+    >>> run.rows, run.with_rules, run.annotated
+    (1, 1, 1)
     """
     from .cohort import _extra_records
 
     files = _expand([maf], "--parquet" if parquet else "MAF")
     records = list(_extra_records(cna, fusions))
     with connect(scheduler) as client:
-        threads = sum(
-            int(w.get("nthreads", 1))
-            for w in cast("dict[str, Any]", cast(Any, client).scheduler_info())["workers"].values()
-        )
-        comments: list[str] = []
-        if parquet:
-            frame = parquet_frame(files)
-        else:
-            comments = _layout(files[0])[0]
-            frame = maf_frame(files, split=max(1, -(-2 * threads // len(files))))
         return annotate_files(
             client,
-            frame,
+            parquet_frame(files) if parquet else files,
             out,
             clinical=clinical,
             rules=rules,
             sources=sources,
             records=records,
-            comments=comments,
             inputs=[*files, *cna, *fusions],
         )
 
