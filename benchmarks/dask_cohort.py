@@ -8,7 +8,8 @@ with rules), then measures in the same run:
   annotate`` runs without ``--scheduler``);
 * ``actionable.dask.annotate_files`` on a LocalCluster of ``--workers`` worker processes
   (one thread each), with 1, 2 and 4 partitions per worker (the file cut into byte
-  ranges), the workers restarted between runs so each peak memory is its own.
+  ranges), the workers restarted between runs so each peak memory is its own; with
+  ``--frame`` also the Dask DataFrame path (rows parsed into columns and joined back).
 
 It prints rows/s of each, the ratio to the baseline, the peak memory (max RSS) of this
 process after the baseline and of every worker, checks that every Dask output equals
@@ -31,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cohort import make_maf
+from distributed import get_task_stream
 
 from actionable import dask as adask
 from actionable.cohort import annotate
@@ -47,6 +49,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--partitions", default="1,2,4", help="partitions per worker")
     parser.add_argument("--folder", type=Path, help="where to write (default: a temp dir)")
+    parser.add_argument(
+        "--frame", action="store_true", help="also time the DataFrame path (maf_frame)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="actionable-dask-bench-", dir=args.folder) as tmp:
         folder = Path(tmp)
@@ -68,28 +73,52 @@ def main() -> None:
         )
 
         comments = adask._layout(maf)[0]
+        runs = [("files", int(p)) for p in args.partitions.split(",")]
+        if args.frame:
+            runs.append(("frame", int(args.partitions.split(",")[-1])))
         with adask.connect(f"local:{args.workers}") as client:
-            for per_worker in (int(p) for p in args.partitions.split(",")):
+            for path, per_worker in runs:
                 client.restart()
-                frame = adask.maf_frame(maf, split=per_worker * args.workers)
                 out = folder / "dask.tsv"
+                stream = get_task_stream(client)
+                stream.__enter__()
                 start = time.perf_counter()
-                run = adask.annotate_files(
-                    client, frame, out, clinical=clinical, comments=comments
-                )
+                if path == "files":  # what `annotate --scheduler` runs: raw lines per range
+                    run = adask.annotate_files(
+                        client, [maf], out, clinical=clinical, split=per_worker * args.workers
+                    )
+                else:  # a Dask DataFrame of the rows, annotated and written back
+                    frame = adask.maf_frame(maf, split=per_worker * args.workers)
+                    run = adask.annotate_files(
+                        client, frame, out, clinical=clinical, comments=comments
+                    )
                 took = time.perf_counter() - start
+                stream.__exit__(None, None, None)
+                # Seconds the workers spent computing tasks (both passes): what one more
+                # core adds, without the client's fixed costs (clinical table, writing).
+                busy = sum(
+                    part["stop"] - part["start"]
+                    for task in stream.data
+                    for part in task["startstops"]
+                    if part["action"] == "compute"
+                )
                 peaks = client.run(
                     lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 )
                 same = filecmp.cmp(out, folder / "single.tsv", shallow=False)
                 rate = args.rows / took
                 print(
-                    f"dask {args.workers} workers x {per_worker} partitions "
+                    f"dask {path}, {args.workers} workers x {per_worker} partitions "
                     f"({run.partitions} of ~{args.rows // run.partitions:,} rows): "
                     f"{rate:>10,.0f} rows/s ({took:.1f} s), {single / took:.2f}x the single "
                     f"process, {single / took / args.workers:.2f}x per worker; peak per "
                     f"worker {', '.join(f'{p:,.0f}' for p in peaks.values())} MiB; "
                     f"client max RSS {_peak_mib():,.0f} MiB; output identical: {same}"
+                )
+                print(
+                    f"    worker compute {busy:.1f} s in all ({args.rows / busy:,.0f} rows/s "
+                    f"per busy core), wall {took:.1f} s: {took - busy / args.workers:.1f} s "
+                    "outside the workers' tasks (client, transfers, waiting)"
                 )
                 out.unlink()
 
