@@ -149,11 +149,17 @@ def test_screen_funnel(engine: Engine) -> None:
     assert funnel.counts == {"screened": 7, "sequenced": 7, "actionable": 5, "treated": 1}
     assert funnel.actionable == ("P1", "P3", "P4", "P6", "P7")
     assert funnel.treated == ("P1",)
-    assert len(funnel.errors) == 2
+    assert len(funnel.errors) == 3
     assert funnel.errors[0].endswith(
         "clinical.tsv:6: sample P5: " + funnel.patients["P5"].clinical_error
     )  # type: ignore[operator]
     assert funnel.errors[1] == "sample PX has 1 variant rows but is not in the clinical table"
+    # Issue 13: a patient evaluated without any tumor type is counted, never silent.
+    assert funnel.errors[2] == (
+        "1 patients have no tumor type in the MAF's ONCOTREE_CODE, the clinical table or "
+        "--tumor (P5): evaluated with tumor-agnostic rules only"
+    )
+    assert funnel.tumor_sources == {"maf": 0, "clinical": 6, "default": 0, "none": 1}
     p1 = funnel.reports["P1"]
     assert [str(v) for v in p1.variants] == ["BRAF V600E", "TP53 R175H", "TMB 1.6 mut/Mb", "MSS"]
     assert [(r.level, r.therapy.name) for r in p1.recommendations] == [

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from actionable import cohort
 from actionable.cli import main
 from actionable.cohort import annotate, screen
+from actionable.cohort import writer as cohort_writer
 from actionable.errors import InputFileError
 from actionable.io import read_clinical, read_fusions, read_maf
 from actionable.report import _safe_name, write_reports
@@ -74,7 +74,7 @@ def test_failed_annotate_keeps_the_previous_output(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(cohort, "_annotate_lines", broken)
+    monkeypatch.setattr(cohort_writer, "_annotate_lines", broken)
     with pytest.raises(RuntimeError):
         annotate(maf, out)
     assert out.read_text(encoding="utf-8") == "previous result\n"

@@ -13,10 +13,13 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -131,9 +134,58 @@ def _import_civic(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- cohorts
-def _annotate(args: argparse.Namespace) -> int:
-    from .cohort import AnnotateSummary, annotate
+_TABLE_INPUTS = ("clinical", "maf", "vcf", "cna", "fusions")
 
+
+@contextlib.contextmanager
+def _stdin_tables(args: argparse.Namespace, streamed: str = "") -> Iterator[None]:
+    """Let ``-`` name standard input for any one table input. Readers that look at a
+    file twice (headers, seeks) get standard input spooled to a temporary file named
+    ``stdin``; ``streamed`` names the one input that reads the pipe itself."""
+    found = [
+        (name, index)
+        for name in _TABLE_INPUTS
+        for index, value in enumerate(_as_list(getattr(args, name, None)))
+        if str(value) == "-"
+    ]
+    if len(found) > 1:
+        names = ", ".join(f"--{name}" for name, _ in found)
+        raise ValueError(
+            f"standard input (-) is given for {names}: it can feed one input only. Write "
+            "the others to files."
+        )
+    if not found or found[0][0] == streamed:
+        yield
+        return
+    name, index = found[0]
+    with tempfile.TemporaryDirectory(prefix="actionable-stdin-") as folder:
+        spooled = Path(folder) / "stdin"
+        with open(spooled, "wb") as sink:
+            shutil.copyfileobj(sys.stdin.buffer, sink, 1 << 20)
+        value = getattr(args, name)
+        if isinstance(value, list):
+            value[index] = spooled
+        else:
+            setattr(args, name, spooled)
+        yield
+
+
+def _as_list(value: object) -> list[object]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _annotate(args: argparse.Namespace) -> int:
+    with _stdin_tables(args, streamed="maf"):
+        return _run_annotate(args)
+
+
+def _run_annotate(args: argparse.Namespace) -> int:
+    from .cohort import AnnotateSummary, annotate
+    from .cohort.writer import TUMOR_PRECEDENCE
+
+    print(f"actionable: {TUMOR_PRECEDENCE}", file=sys.stderr)
     summary: AnnotateSummary | AnnotateRun
     if args.scheduler or args.parquet:
         from .dask import AnnotateRun, annotate_command
@@ -150,6 +202,8 @@ def _annotate(args: argparse.Namespace) -> int:
             fusions=args.fusions or (),
             rules=args.rules,
             sources=args.sources.split(",") if args.sources else None,
+            tumor=args.tumor,
+            min_fusion_reads=args.min_fusion_reads,
         )
     else:
         summary = annotate(
@@ -161,9 +215,12 @@ def _annotate(args: argparse.Namespace) -> int:
             rules=args.rules,
             sources=args.sources.split(",") if args.sources else None,
             jobs=args.jobs,
+            tumor=args.tumor,
+            min_fusion_reads=args.min_fusion_reads,
         )
     for warning in summary.warnings:
         print(f"actionable: warning: {warning}", file=sys.stderr)
+    print(f"actionable: {_sources_line(summary.tumor_sources)}", file=sys.stderr)
     print(
         f"{summary.rows} rows, {summary.with_rules} in genes with rules, {summary.annotated} "
         f"with a recommendation, {summary.skipped} non-coding, {summary.errors} unreadable; "
@@ -171,6 +228,14 @@ def _annotate(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _sources_line(sources: dict[str, int]) -> str:
+    return (
+        f"tumor types: {sources.get('maf', 0)} samples from the MAF's ONCOTREE_CODE, "
+        f"{sources.get('clinical', 0)} from the clinical table, {sources.get('default', 0)} "
+        f"from --tumor, {sources.get('none', 0)} with none (tumor-agnostic rules only)"
+    )
 
 
 def _diff_annotations(args: argparse.Namespace) -> int:
@@ -200,6 +265,8 @@ def _cohort_inputs(args: argparse.Namespace) -> dict[str, object]:
         "rules": args.rules,
         "sources": args.sources.split(",") if args.sources else None,
         "jobs": args.jobs,
+        "tumor": args.tumor,
+        "min_fusion_reads": args.min_fusion_reads,
     }
 
 
@@ -222,6 +289,11 @@ def _refuse_report_inputs(args: argparse.Namespace) -> None:
 
 
 def _screen(args: argparse.Namespace) -> int:
+    with _stdin_tables(args):
+        return _run_screen(args)
+
+
+def _run_screen(args: argparse.Namespace) -> int:
     from ._files import refuse_overwrite
     from .cohort import screen
 
@@ -229,6 +301,7 @@ def _screen(args: argparse.Namespace) -> int:
     funnel = screen(args.clinical, **_cohort_inputs(args))  # type: ignore[arg-type]
     for error in funnel.errors:
         print(f"actionable: warning: {error}", file=sys.stderr)
+    print(f"actionable: {_sources_line(funnel.tumor_sources)}", file=sys.stderr)
     if args.plot:
         for path in args.plot:
             funnel.plot(path)
@@ -244,6 +317,11 @@ def _screen(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    with _stdin_tables(args):
+        return _run_report(args)
+
+
+def _run_report(args: argparse.Namespace) -> int:
     from .cohort import screen
     from .report import write_reports
 
@@ -269,8 +347,13 @@ ANNOTATE_EXAMPLES = """\
 Appends OncoKB-annotator columns (HIGHEST_LEVEL, LEVEL_1 ... LEVEL_R2) plus
 ACTIONABLE_RULE_IDS, RATIONALE and ACTIONABLE_ERROR to every MAF row.
 
+The tumor type of a row comes from the MAF's ONCOTREE_CODE column, else the
+clinical table, else --tumor; samples with none are counted in a warning.
+- as an input reads standard input; -o - writes the annotated MAF to standard output.
+
 examples:
   actionable annotate cohort.maf --clinical clinical.tsv -o annotated.tsv
+  actionable annotate cohort.maf --tumor LUAD -o - | head
   actionable annotate cohort.maf --clinical clinical.tsv --cna data_cna.txt \\
       --fusions star-fusion.fusion_predictions.tsv -o annotated.tsv --jobs 4
   actionable annotate 'mafs/*.maf' --clinical clinical.tsv -o annotated.tsv \\
@@ -303,9 +386,11 @@ def _cohort_options(p: argparse.ArgumentParser) -> None:
         required=True,
         type=Path,
         help="clinical table (TSV/CSV): sample_id, tumor, panel, prior_therapies, "
-        "treated_with, tmb, msi",
+        "treated_with, tmb, msi (- reads standard input)",
     )
-    p.add_argument("--maf", action="append", type=Path, help="MAF file (repeatable)")
+    p.add_argument(
+        "--maf", action="append", type=Path, help="MAF file (repeatable; - reads standard input)"
+    )
     p.add_argument(
         "--vcf",
         action="append",
@@ -316,13 +401,15 @@ def _cohort_options(p: argparse.ArgumentParser) -> None:
         "--cna",
         action="append",
         type=Path,
-        help="discrete copy-number matrix, genes x samples (repeatable)",
+        help="copy number: GISTIC matrix (genes x samples) or individual calls "
+        "(SAMPLE_ID, HUGO_SYMBOL, ALTERATION); repeatable",
     )
     p.add_argument(
         "--fusions",
         action="append",
         type=Path,
-        help="fusion list: STAR-Fusion, cBioPortal SV or PCGR (repeatable)",
+        help="fusions / structural variants: STAR-Fusion, OncoKB fusion or SV layout, "
+        "cBioPortal SV or PCGR (repeatable)",
     )
     p.add_argument(
         "--threshold",
@@ -333,6 +420,25 @@ def _cohort_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", type=Path, help="directory of rule files (default: bundled)")
     p.add_argument("--sources", help="comma-separated rule sources, e.g. curated,civic")
     p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default: 1)")
+    _tumor_options(p)
+
+
+def _tumor_options(p: argparse.ArgumentParser) -> None:
+    from .io.fusions import MIN_FUSION_READS
+
+    p.add_argument(
+        "--tumor",
+        "-t",
+        help="default tumor type (OncoTree code or text) for samples whose tumor type is "
+        "in neither the MAF's ONCOTREE_CODE column nor the clinical table",
+    )
+    p.add_argument(
+        "--min-fusion-reads",
+        type=int,
+        default=MIN_FUSION_READS,
+        help="least supporting reads (junction + spanning) of a STAR-Fusion call "
+        f"(default: {MIN_FUSION_READS})",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -410,9 +516,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     an.add_argument("maf", help="MAF file (.gz accepted; - reads standard input)")
     an.add_argument("--clinical", type=Path, help="clinical table giving each sample's tumor type")
-    an.add_argument("--cna", action="append", type=Path, help="copy-number matrix (repeatable)")
-    an.add_argument("--fusions", action="append", type=Path, help="fusion list (repeatable)")
-    an.add_argument("--output", "-o", required=True, type=Path, help="annotated TSV to write")
+    an.add_argument(
+        "--cna",
+        action="append",
+        type=Path,
+        help="copy number: GISTIC matrix or individual calls (repeatable)",
+    )
+    an.add_argument(
+        "--fusions",
+        action="append",
+        type=Path,
+        help="fusions / structural variants: STAR-Fusion, OncoKB or cBioPortal layouts "
+        "(repeatable)",
+    )
+    an.add_argument(
+        "--output", "-o", required=True, help="annotated TSV to write (- writes standard output)"
+    )
     an.add_argument("--rules", type=Path, help="directory of rule files (default: bundled)")
     an.add_argument("--sources", help="comma-separated rule sources, e.g. curated,civic")
     an.add_argument(
@@ -422,6 +541,7 @@ def _parser() -> argparse.ArgumentParser:
         default=1,
         help="worker processes (uncompressed MAF only; default: 1)",
     )
+    _tumor_options(an)
     an.add_argument(
         "--scheduler",
         help="annotate on Dask (actionable[dask]): a scheduler address, or local:N for N "
@@ -493,7 +613,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return func(args)
+        code = func(args)
+        # Flush here, not at interpreter exit, so a reader that went away is seen below.
+        sys.stdout.flush()
+        return code
     except ActionableError as error:
         print(f"actionable: error: {error}", file=sys.stderr)
         return 2
@@ -501,11 +624,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"actionable: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
-        # The reader went away (`actionable ... | head`): not an error worth a message.
-        # Point stdout at devnull so the interpreter's final flush cannot fail again.
+        # The reader went away (`actionable ... | head`): it took what it wanted, so the
+        # run ends quietly and successfully. Point stdout at devnull so the
+        # interpreter's final flush cannot fail again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 1
+        return 0
     except OSError as error:
         print(f"actionable: error: {error}", file=sys.stderr)
         return 1

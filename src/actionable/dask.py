@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import functools
 import importlib
 import io
@@ -50,32 +51,35 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
+from pydantic import Field
+
 from ._files import atomic_output, refuse_overwrite
-from .cohort import (
-    ANNOTATION_COLUMNS,
-    Annotator,
-    Funnel,
-    Patient,
-    _annotate_lines,
-    _collect_maf_context,
-    _count_lines,
+from .cohort import ANNOTATION_COLUMNS, Annotator, Funnel, load_clinical
+from .cohort.annotator import _annotate_lines, _collect_maf_context
+from .cohort.funnel import _clinical_table, _Collected, _funnel
+from .cohort.pool import _count_lines, _read_range, _Task
+from .cohort.writer import (
+    _biomarker_records,
+    _extra_records,
     _is_gzip,
     _maf_header,
-    _read_range,
+    _maf_tumors,
+    _side,
+    _tumor_sources,
+    _tumor_warnings,
     _write_records,
-    load_clinical,
 )
 from .engine import Engine
 from .errors import ArgumentError, InputFileError, MissingExtraError
-from .evaluate import default_engine, evaluate, kb_version
+from .evaluate import default_engine, evaluate
 from .io import _FALLBACK as _TEXT_FALLBACK
 from .io import ClinicalRecord, Record, damage_of, open_text
 from .io.clinical import _columns as _clinical_columns
 from .io.clinical import _record as _clinical_record
 from .io.clinical import read_clinical
-from .io.maf import MafColumns, _row_record
+from .io.fusions import MIN_FUSION_READS
+from .io.maf import MINIMAL_REASON, MafColumns, _row_record
 from .models import Frozen, Report, Variant
-from .variants import parse_variant
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -98,7 +102,6 @@ __all__ = [
 _SENSITIVE = ("1", "2", "3A", "3B", "4")
 _LEVEL_ORDER = ("R1", "1", "2", "3A", "3B", "4", "R2")
 _K = len(ANNOTATION_COLUMNS)
-_MISSING_SAMPLE = "missing sample\t"
 
 
 def _import(name: str, feature: str) -> Any:
@@ -132,6 +135,7 @@ class _Run:
     rules: str | None
     sources: tuple[str, ...] | None
     clinical: Mapping[str, ClinicalRecord]
+    tumor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,8 @@ def _annotator(run: _Run, context: _Context = _NO_CONTEXT) -> Annotator:
     with _annotators_lock:
         found = _annotators.get(key)
         if found is None:
-            found = Annotator(run.clinical, rules=_engine_for(run.rules, run.sources))
+            engine = _engine_for(run.rules, run.sources)
+            found = Annotator(run.clinical, rules=engine, tumor=run.tumor)
             found.merge_context(context.variants)
             _annotators[key] = found
             while len(_annotators) > 2:
@@ -418,34 +423,16 @@ def _narrow(part: pd.DataFrame, columns: MafColumns) -> tuple[list[str], MafColu
     """The cells the row code reads, as tab-joined lines (gene first, as in a MAF)."""
     import pandas as pd
 
-    picked = [
-        i
-        for i in (
-            columns.symbol,
-            columns.sample,
-            columns.hgvsp_short,
-            columns.hgvsp,
-            columns.classification,
-        )
-        if i is not None
-    ]
+    # Every column MafColumns found (gene first), so the row code sees what it would in
+    # the file; the narrow header finds them again under their own names.
+    found = [getattr(columns, f.name) for f in dataclasses.fields(columns)]
+    picked = list(dict.fromkeys(i for i in found if isinstance(i, int)))
+    names = [str(part.columns[i]) for i in picked]
     cells = [part.iloc[:, i].astype(str).str.replace("\t", " ", regex=False) for i in picked]
     joined = (
         cells[0].str.cat(pd.concat(cells[1:], axis=1), sep="\t") if len(cells) > 1 else cells[0]
     )
-    position = {i: n for n, i in enumerate(picked)}
-
-    def where(i: int | None) -> int | None:
-        return None if i is None else position[i]
-
-    narrow = MafColumns(
-        symbol=where(columns.symbol),
-        sample=where(columns.sample),
-        hgvsp_short=where(columns.hgvsp_short),
-        hgvsp=where(columns.hgvsp),
-        classification=where(columns.classification),
-    )
-    return [str(s) for s in joined.tolist()], narrow
+    return [str(s) for s in joined.tolist()], MafColumns.from_header(names)
 
 
 def _annotate_part(
@@ -507,7 +494,7 @@ def _needs_context(annotator: Annotator) -> bool:
 
 
 def _base_run(
-    clinical: Any, rules: str | Path | None, sources: Iterable[str] | None
+    clinical: Any, rules: str | Path | None, sources: Iterable[str] | None, tumor: str | None
 ) -> tuple[_Run, Annotator]:
     clinical_map = _clinical_map(clinical)
     run = _Run(
@@ -515,8 +502,9 @@ def _base_run(
         rules=_rules_arg(rules),
         sources=_sources_arg(sources),
         clinical=clinical_map,
+        tumor=tumor,
     )
-    local = Annotator(clinical_map, rules=_engine_for(run.rules, run.sources))
+    local = Annotator(clinical_map, rules=_engine_for(run.rules, run.sources), tumor=tumor)
     return run, local
 
 
@@ -527,6 +515,7 @@ def annotate_frame(
     rules: str | Path | None = None,
     sources: Iterable[str] | None = None,
     context: Mapping[str, Iterable[Variant]] | None = None,
+    tumor: str | None = None,
 ) -> dd.DataFrame:
     """Annotate a Dask DataFrame of MAF rows: the same rows with
     :data:`~actionable.cohort.ANNOTATION_COLUMNS` appended, as
@@ -535,7 +524,9 @@ def annotate_frame(
     ``clinical`` is a clinical table path, a pandas/Dask DataFrame with its columns, or a
     dict sample -> record (or -> ``{"tumor": ..., "tmb": ...}``). When a rule looks at
     other alterations of the patient (requires/excludes), a first pass over the frame
-    collects them; ``context`` adds alterations from elsewhere (CNA, fusions).
+    collects them; ``context`` adds alterations from elsewhere (CNA, fusions). A row's
+    tumor type comes from its ``ONCOTREE_CODE`` cell, else the clinical table, else
+    ``tumor`` (as in :func:`actionable.cohort.annotate`).
 
     >>> import dask
     >>> rows = from_rows([{"Hugo_Symbol": "EGFR", "Tumor_Sample_Barcode": "P1",
@@ -550,7 +541,7 @@ def annotate_frame(
     frame = cast(Any, maf)
 
     _maf_columns(list(maf.columns))
-    run, local = _base_run(clinical, rules, sources)
+    run, local = _base_run(clinical, rules, sources, tumor)
     extra = {s: list(v) for s, v in (context or {}).items()}
     meta = _object_frame([*maf.columns, *ANNOTATION_COLUMNS])
     # Literals (traverse=False): one graph key each, and dask does not walk 50,000 records
@@ -600,6 +591,8 @@ class AnnotateRun(Frozen):
     outputs: tuple[str, ...]
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
+    tumor_sources: dict[str, int] = Field(default_factory=dict)
+    """Samples whose tumor type came from the MAF, the clinical table, ``tumor`` or none."""
 
 
 _Spec = tuple[str, int, int, int]
@@ -677,6 +670,7 @@ def annotate_files(
     inputs: Sequence[str | Path] = (),
     split: int | None = None,
     window: int | None = None,
+    tumor: str | None = None,
 ) -> AnnotateRun:
     """Annotate on ``client`` and write the TSV :func:`actionable.cohort.annotate` writes.
 
@@ -691,7 +685,8 @@ def annotate_files(
     mid-run costs only its partitions, which Dask computes again. ``inputs`` are paths
     that ``out`` must not replace. ``records`` are ``("cna" | "fusions", record)`` pairs
     (from :func:`actionable.io.cna.read_cna`, ...): they add to the patient context and
-    are written next to ``out`` as ``annotate`` writes them.
+    are written next to ``out`` as ``annotate`` writes them, with the clinical TMB/MSI;
+    ``tumor`` is the default tumor type (``--tumor``).
 
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -717,8 +712,7 @@ def annotate_files(
     workers = len(info.get("workers", {}))
     threads = max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
     out_path = Path(out)
-    kinds = sorted({kind for kind, _ in records})
-    targets = {k: out_path.with_name(out_path.name + f".{k}.tsv") for k in kinds}
+    targets = {k: _side(out_path, k) for k in ("cna", "fusions", "biomarkers")}
     files = None if hasattr(maf, "dask") else [Path(p) for p in cast("Sequence[str]", maf)]
     refuse_overwrite(
         [out_path, *targets.values()],
@@ -738,11 +732,14 @@ def annotate_files(
         warnings.append(
             "the MAF has no HGVSp_Short/HGVSp column: no row can be interpreted offline"
         )
-    run, local = _base_run(clinical, rules, sources)
+    run, local = _base_run(clinical, rules, sources, tumor)
     parts = [] if files is not None else cast("list[Any]", cast(Any, maf).to_delayed())
-    for _, record in records:
+    extra = [*records, *_biomarker_records(local.clinical)]
+    for _, record in extra:
         if record.variant is not None and record.sample:
             local.add_context(record.sample, record.variant)
+        elif record.sample is None and record.status == "error":
+            warnings.append(f"{record.source}:{record.line}: {record.reason}")
     # The clinical table travels once per worker; the context after the first pass.
     shared_run = cluster.scatter(run, broadcast=True, hash=False)
     found: list[dict[str, set[Variant]]] = []
@@ -786,22 +783,18 @@ def annotate_files(
             pending.append(cluster.compute(job))
             drain(limit)
         drain(0)
+    # The side outputs and the warnings as annotate() writes them, from the same counts.
     outputs = [str(out_path)]
-    if records:
-        local.context.clear()
-        local.merge_context(full.variants)
-        for kind, target in targets.items():
-            _write_records(local, [r for k, r in records if k == kind], target)
+    local.context.clear()
+    local.merge_context(full.variants)
+    maf_tumors = _maf_tumors(totals)
+    for kind, target in targets.items():
+        chosen = [r for k, r in extra if k == kind]
+        if chosen:
+            totals.update(_write_records(local, chosen, target, maf_tumors))
             outputs.append(str(target))
-    missing = sorted(
-        k.removeprefix(_MISSING_SAMPLE) for k in totals if k.startswith(_MISSING_SAMPLE)
-    )
-    if missing:
-        shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
-        warnings.append(
-            f"{len(missing)} samples with rows in genes with rules are not in the clinical "
-            f"table ({shown}): their rows were annotated with tumor-agnostic rules only"
-        )
+    warnings.extend(_tumor_warnings(totals))
+    sources_seen = _tumor_sources(totals)
     return AnnotateRun(
         rows=totals["rows"],
         with_rules=totals["with_rules"],
@@ -813,6 +806,7 @@ def annotate_files(
         outputs=tuple(outputs),
         warnings=tuple(warnings),
         seconds=round(time.perf_counter() - started, 3),
+        tumor_sources={k: len(v) for k, v in sources_seen.items()},
     )
 
 
@@ -867,86 +861,31 @@ def connect(scheduler: str, *, processes: bool = True) -> _Connection:
 
 
 # --------------------------------------------------------------------------- screen
-@dataclass
-class _Partial:
-    """What a partition tells the funnel, in row order (merged left to right)."""
-
-    variants: dict[str, dict[Variant, None]]
-    issues: dict[str, list[str]]
-    issue_counts: dict[str, Counter[str]]
-    seen: dict[str, None]
-    unknown: Counter[str]
-    errors: list[str]
-
-
-def _screen_part(part: pd.DataFrame, known: frozenset[str]) -> _Partial:
+def _screen_part(part: pd.DataFrame, known: frozenset[str]) -> _Collected:
+    """One partition's records, read by the MAF reader's row code, collected per sample."""
     header = [str(c) for c in part.columns]
     columns = MafColumns.from_header(header)
     source = str(part.attrs.get("source", "frame"))
-    found = _Partial(defaultdict(dict), defaultdict(list), defaultdict(Counter), {}, Counter(), [])
+    found = _Collected()
     lines = _lines_of(part)
-    records: Iterator[Record]
-    rows = part.astype(str).itertuples(index=False, name=None)
     if columns.sample is None:
-        records = iter(
-            [
-                Record(
-                    source,
-                    lines[0] if lines else 1,
-                    None,
-                    status="error",
-                    reason="MAF header has no Tumor_Sample_Barcode column",
-                )
-            ]
+        reason = "MAF header has no Tumor_Sample_Barcode column"
+        found.add(
+            Record(source, lines[0] if lines else 1, None, status="error", reason=reason), known
         )
-    else:
-        from .io.maf import MINIMAL_REASON
-
-        def each() -> Iterator[Record]:
-            assert columns.sample is not None
-            for line, cells in zip(lines, rows, strict=True):
-                sample = cells[columns.sample].strip() or None
-                if not columns.interpretable:
-                    yield Record(source, line, sample, status="skipped", reason=MINIMAL_REASON)
-                    continue
-                yield _row_record(source, line, sample, cells, columns)
-
-        records = each()
-    for record in records:
-        sample = record.sample
-        if sample is None:
-            found.errors.append(f"{record.source}:{record.line}: {record.reason}")
-            continue
-        if sample not in known:
-            found.unknown[sample] += 1
-            continue
-        found.seen[sample] = None
-        if record.variant is not None:
-            found.variants[sample][record.variant] = None
+        return found
+    for line, cells in zip(lines, part.astype(str).itertuples(index=False, name=None), strict=True):
+        sample = cells[columns.sample].strip() or None
+        if not columns.interpretable:
+            record = Record(source, line, sample, status="skipped", reason=MINIMAL_REASON)
         else:
-            found.issue_counts[sample][f"{record.status}: {record.reason}"] += 1
-            if len(found.issues[sample]) < 50:
-                found.issues[sample].append(
-                    f"{record.source}:{record.line}: {record.status}: {record.reason}"
-                )
+            record = _row_record(source, line, sample, cells, columns)
+        found.add(record, known)
     return found
 
 
-def _merge_partials(left: _Partial, right: _Partial) -> _Partial:
-    for sample, variants in right.variants.items():
-        left.variants.setdefault(sample, {}).update(variants)
-    for sample, issues in right.issues.items():
-        kept = left.issues.setdefault(sample, [])
-        kept.extend(issues[: max(0, 50 - len(kept))])
-    for sample, counts in right.issue_counts.items():
-        left.issue_counts.setdefault(sample, Counter()).update(counts)
-    left.seen.update(right.seen)
-    left.unknown.update(right.unknown)
-    left.errors.extend(right.errors)
-    return left
-
-
-_Task = tuple[str, tuple[Variant, ...], str | None, tuple[str, ...], tuple[tuple[str, str], ...]]
+def _merge_collected(left: _Collected, right: _Collected) -> _Collected:
+    return left.merge(right)
 
 
 def _evaluate_batch(
@@ -961,7 +900,7 @@ def _evaluate_batch(
             prior_therapies=prior,
             facts=dict(facts) or None,
         )
-        for sample, variants, tumor, prior, facts in tasks
+        for sample, variants, tumor, prior, _, _, facts in tasks
     }
 
 
@@ -972,12 +911,13 @@ def screen_frame(
     threshold: str = "2",
     rules: str | Path | None = None,
     sources: Iterable[str] | None = None,
+    tumor: str | None = None,
     batch: int | None = None,
 ) -> Funnel:
     """Screen a cohort whose MAF rows are a Dask DataFrame: the funnel of
     :func:`actionable.cohort.screen` for the same clinical table and rows, computed as a
-    reduction (each partition groups its rows per sample, partial results merge in row
-    order) and patients evaluated ``batch`` at a time on the workers (default: the
+    reduction (each partition collects its rows per sample, the partial results merge in
+    row order) and patients evaluated ``batch`` at a time on the workers (default: the
     patients in 32 batches, 1,000 at most per batch).
 
     >>> import dask, pathlib, tempfile
@@ -992,81 +932,42 @@ def screen_frame(
     """
     dask = _import("dask", "screening a Dask DataFrame")
     delayed = dask.delayed
-
     if threshold not in _SENSITIVE:
         raise ValueError(f"threshold {threshold!r}: use one of {', '.join(_SENSITIVE)}")
-    errors: list[str] = []
-    records: dict[str, ClinicalRecord] = {}
-    for row in _clinical_rows(clinical):
-        if not row.sample or row.sample in records:
-            errors.append(f"{row.source}:{row.line}: {row.error}")
-            continue
-        records[row.sample] = row
-        if row.error:
-            errors.append(f"{row.source}:{row.line}: sample {row.sample}: {row.error}")
+    records, errors = _clinical_table(_clinical_rows(clinical))
     known = delayed(frozenset(records), traverse=False)
     level: list[Any] = [delayed(_screen_part)(p, known) for p in cast(Any, maf).to_delayed()]
     if not level:
-        level = [delayed(_Partial)(defaultdict(dict), {}, {}, {}, Counter(), [])]
-    while len(level) > 1:
+        level = [delayed(_Collected)()]
+    while len(level) > 1:  # a tree of merges that keeps the row order
         pairs = [level[i : i + 2] for i in range(0, len(level), 2)]
-        level = [delayed(_merge_partials)(*p) if len(p) == 2 else p[0] for p in pairs]
-    (merged,) = cast("tuple[_Partial]", dask.compute(level[0]))
-    errors.extend(merged.errors)
-    for sample, n in sorted(merged.unknown.items()):
-        errors.append(f"sample {sample} has {n} variant rows but is not in the clinical table")
-    sequenced = [s for s, r in records.items() if r.panel or s in merged.seen]
-    tasks: list[_Task] = []
-    for sample in sequenced:
-        row = records[sample]
-        listed = tuple(merged.variants.get(sample, {}))
-        biomarkers = tuple(parse_variant(t) for t in row.biomarkers)
-        tasks.append(
-            (
-                sample,
-                listed + biomarkers,
-                row.tumor if not row.error else None,
-                row.prior_therapies,
-                row.facts if not row.error else (),
+        level = [delayed(_merge_collected)(*p) if len(p) == 2 else p[0] for p in pairs]
+    (collected,) = cast("tuple[_Collected]", dask.compute(level[0]))
+
+    def run(tasks: list[_Task]) -> dict[str, Report]:
+        size = batch if batch is not None else min(1000, -(-len(tasks) // 32))
+        rules_arg, sources_arg = _rules_arg(rules), _sources_arg(sources)
+        batches = [
+            delayed(_evaluate_batch)(
+                delayed(tasks[i : i + size], traverse=False), rules_arg, sources_arg
             )
-        )
-    rules_arg, sources_arg = _rules_arg(rules), _sources_arg(sources)
-    size = batch if batch is not None else min(1000, -(-len(tasks) // 32))
-    batches = [
-        delayed(_evaluate_batch)(
-            delayed(tasks[i : i + size], traverse=False), rules_arg, sources_arg
-        )
-        for i in range(0, len(tasks), max(1, size))
-    ]
-    reports: dict[str, Report] = {}
-    for found in cast("tuple[dict[str, Report], ...]", dask.compute(*batches)):
-        reports.update(found)
-    patients: dict[str, Patient] = {}
-    for sample, row in records.items():
-        patients[sample] = Patient(
-            sample=sample,
-            tumor_text=row.tumor_text,
-            panel=row.panel,
-            treated_with=row.treated_with,
-            prior_therapies=row.prior_therapies,
-            clinical_error=row.error,
-            input_issues=tuple(merged.issues.get(sample, ())),
-            input_issue_counts=dict(merged.issue_counts.get(sample, {})),
-            report=reports.get(sample),
-        )
-    actionable = [s for s in sequenced if reports[s].actionable(threshold)]
-    treated = [s for s in actionable if patients[s].treated_with_recommended(threshold)]
-    version, date = kb_version()
-    return Funnel(
+            for i in range(0, len(tasks), max(1, size))
+        ]
+        reports: dict[str, Report] = {}
+        for found in cast("tuple[dict[str, Report], ...]", dask.compute(*batches)):
+            reports.update(found)
+        return reports
+
+    return _funnel(
+        records,
+        errors,
+        collected,
         threshold=threshold,
-        screened=tuple(records),
-        sequenced=tuple(sequenced),
-        actionable=tuple(actionable),
-        treated=tuple(treated),
-        patients=patients,
-        errors=tuple(errors),
-        kb_version=version,
-        kb_date=date,
+        rules=_rules_arg(rules),
+        sources=sources,
+        tumor=tumor,
+        progress=False,
+        run=run,
     )
 
 
@@ -1241,6 +1142,8 @@ def annotate_command(
     fusions: Sequence[str | Path] = (),
     rules: str | Path | None = None,
     sources: Iterable[str] | None = None,
+    tumor: str | None = None,
+    min_fusion_reads: int = MIN_FUSION_READS,
 ) -> AnnotateRun:
     """``actionable annotate MAF --scheduler ...``: MAF files (a glob pattern: one
     partition per file; a single uncompressed file is cut into two partitions per worker
@@ -1256,10 +1159,8 @@ def annotate_command(
     >>> run.rows, run.with_rules, run.annotated
     (1, 1, 1)
     """
-    from .cohort import _extra_records
-
     files = _expand([maf], "--parquet" if parquet else "MAF")
-    records = list(_extra_records(cna, fusions))
+    records = list(_extra_records(cna, fusions, min_fusion_reads))
     with connect(scheduler) as client:
         return annotate_files(
             client,
@@ -1270,6 +1171,7 @@ def annotate_command(
             sources=sources,
             records=records,
             inputs=[*files, *cna, *fusions],
+            tumor=tumor,
         )
 
 

@@ -68,6 +68,8 @@ class Record:
     text: str = ""
     status: Status = "ok"
     reason: str | None = None
+    tumor: str = ""
+    """The tumor type the input row states (a MAF's ``ONCOTREE_CODE``), as written."""
 
     @property
     def ok(self) -> bool:

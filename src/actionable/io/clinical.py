@@ -7,8 +7,11 @@ column             accepted names
 =================  ==========================================================
 sample id          ``sample_id``, ``sample``, ``patient_id``, ``patient``,
                    ``Tumor_Sample_Barcode``
-tumor type         ``tumor``, ``tumor_type``, ``oncotree_code``, ``cancer_type``,
-                   ``diagnosis`` (OncoTree code or free text: ``colon NEC``)
+tumor type         ``ONCOTREE_CODE``, ``oncotree``, ``tumor``, ``tumor_type``,
+                   ``tumour``, ``tumour_type``, ``CANCER_TYPE_DETAILED``,
+                   ``CANCER_TYPE``, ``disease``, ``primary_diagnosis``,
+                   ``diagnosis``, ``histology`` (the first present, in this
+                   order; OncoTree code or free text: ``colon NEC``)
 NGS panel          ``panel``, ``ngs_panel`` (e.g. ``TSO500``; empty = not sequenced)
 prior therapies    ``prior_therapies``, ``prior`` (``;``-separated)
 treated with       ``treated_with``, ``treatment`` (``;``-separated regimens)
@@ -47,7 +50,20 @@ __all__ = ["read_clinical"]
 
 _NAMES: dict[str, tuple[str, ...]] = {
     "sample": ("sample_id", "sample", "patient_id", "patient", "tumor_sample_barcode"),
-    "tumor": ("tumor", "tumor_type", "oncotree_code", "cancer_type", "diagnosis"),
+    "tumor": (
+        "oncotree_code",
+        "oncotree",
+        "tumor",
+        "tumor_type",
+        "tumour",
+        "tumour_type",
+        "cancer_type_detailed",
+        "cancer_type",
+        "disease",
+        "primary_diagnosis",
+        "diagnosis",
+        "histology",
+    ),
     "panel": ("panel", "ngs_panel", "ngs"),
     "prior": ("prior_therapies", "prior_therapy", "prior"),
     "treated": ("treated_with", "treatment", "treated"),

@@ -1,8 +1,15 @@
 """Mutation Annotation Format (MAF) reader: cBioPortal, AACR GENIE, vcf2maf output.
 
-The reader needs ``Hugo_Symbol``, ``Tumor_Sample_Barcode`` and a protein change
-(``HGVSp_Short``, else ``HGVSp``); ``Variant_Classification`` is used when present.
-Leading comment lines (``#version 2.4``) are skipped; other columns are ignored.
+The reader needs ``Hugo_Symbol``, ``Tumor_Sample_Barcode`` (or ``SAMPLE_ID``) and a
+protein change: ``HGVSp_Short``, ``Protein_Change``, ``Amino_Acid_Change`` or the
+OncoKB annotator's ``ALTERATION`` column (atypical alterations such as ``MSI-H``,
+``TMB-H``, ``Oncogenic Mutations``, ``Fusions``, ``Amplification``), else ``HGVSp``.
+Rows whose ``Hugo_Symbol`` is ``Other Biomarkers`` (or empty) carry a gene-less
+biomarker in that column. ``Variant_Classification`` is used when present;
+``ONCOTREE_CODE`` (or ``CANCER_TYPE``) gives the row's tumor type
+(:attr:`~actionable.io.Record.tumor`); ``Mutation_Status`` (``Germline``/``Somatic``)
+or a ``Germline`` column (``yes``/``true``/``1``) sets the variant's origin. Leading
+comment lines (``#version 2.4``) are skipped; other columns are ignored.
 
 * Rows classed as non-coding (``Silent``, ``Intron``, ``3'UTR``, ``5'UTR``,
   ``3'Flank``, ``5'Flank``, ``IGR``, ``RNA``, ``lincRNA``, ``Splice_Region`` without a
@@ -34,6 +41,7 @@ from ..variants import parse_variant
 from . import Record, _damage_records, _table_rows, open_text
 
 __all__ = [
+    "BIOMARKER_SYMBOLS",
     "NON_CODING_CLASSES",
     "MafColumns",
     "maf_change_text",
@@ -60,6 +68,14 @@ NON_CODING_CLASSES: frozenset[str] = frozenset(
 )
 """``Variant_Classification`` values with no protein consequence we could act on."""
 
+BIOMARKER_SYMBOLS: frozenset[str] = frozenset({"other biomarkers", "other_biomarkers", ""})
+"""``Hugo_Symbol`` values (lower case) of rows that carry a gene-less biomarker
+(``MSI-H``, ``TMB-H``) in the alteration column, as OncoKB's atypical-alteration
+files write them."""
+_TRUE = frozenset({"yes", "y", "true", "t", "1", "germline"})
+_FALSE = frozenset({"no", "n", "false", "f", "0", "somatic"})
+_NO_VALUE = frozenset({"NA", "N/A", "NAN", "NONE", "NULL", "UNKNOWN", "."})
+
 MINIMAL_REASON = (
     "no gene or protein change in this MAF (minimalist 5-column MAF: genomic "
     "coordinates only); not interpretable offline - annotate it with VEP/vcf2maf first"
@@ -79,6 +95,12 @@ class MafColumns:
     hgvsp_short: int | None
     hgvsp: int | None
     classification: int | None
+    oncotree: int | None = None
+    """``ONCOTREE_CODE`` (or ``CANCER_TYPE``): the row's tumor type."""
+    status: int | None = None
+    """``Mutation_Status``: ``Germline`` / ``Somatic`` set the origin."""
+    germline: int | None = None
+    """A ``Germline`` flag column (``yes``, ``true``, ``1``, ``germline``)."""
 
     @classmethod
     def from_header(cls, header: Sequence[str]) -> MafColumns:
@@ -94,10 +116,43 @@ class MafColumns:
         return cls(
             symbol=find("Hugo_Symbol"),
             sample=find("Tumor_Sample_Barcode", "Sample_Id", "SAMPLE_ID"),
-            hgvsp_short=find("HGVSp_Short", "Protein_Change", "Amino_Acid_Change"),
+            hgvsp_short=find("HGVSp_Short", "Protein_Change", "Amino_Acid_Change", "Alteration"),
             hgvsp=find("HGVSp"),
             classification=find("Variant_Classification"),
+            oncotree=find("ONCOTREE_CODE", "CANCER_TYPE"),
+            status=find("Mutation_Status"),
+            germline=find("Germline", "Is_Germline"),
         )
+
+    def origin(self, cells: Sequence[str]) -> str | None:
+        """The origin a row states (``germline``/``somatic``), or ``None``.
+
+        >>> c = MafColumns.from_header(["Hugo_Symbol", "Tumor_Sample_Barcode", "Mutation_Status"])
+        >>> c.origin(["BRCA2", "P1", "Germline"]), c.origin(["BRCA2", "P1", "LOH"])
+        ('germline', None)
+        """
+        if self.status is not None and self.status < len(cells):
+            status = cells[self.status].strip().lower()
+            if status in ("germline", "somatic"):
+                return status
+        if self.germline is not None and self.germline < len(cells):
+            flag = cells[self.germline].strip().lower()
+            if flag in _TRUE:
+                return "germline"
+            if flag in _FALSE:
+                return "somatic"
+        return None
+
+    def tumor_text(self, cells: Sequence[str]) -> str:
+        """The row's ``ONCOTREE_CODE`` cell (empty when absent).
+
+        >>> MafColumns.from_header(["Hugo_Symbol", "ONCOTREE_CODE"]).tumor_text(["BRAF", "MEL"])
+        'MEL'
+        """
+        if self.oncotree is None or self.oncotree >= len(cells):
+            return ""
+        text = cells[self.oncotree].strip()
+        return "" if text.upper() in _NO_VALUE else text
 
     @property
     def interpretable(self) -> bool:
@@ -120,12 +175,19 @@ def maf_change_text(hgvsp_short: str, hgvsp: str = "") -> str:
     return text
 
 
-def parse_maf_change(symbol: str, hgvsp_short: str, hgvsp: str = "") -> Variant:
-    """Parse one MAF row's protein change in its gene. Raises
+def parse_maf_change(
+    symbol: str, hgvsp_short: str, hgvsp: str = "", origin: str | None = None
+) -> Variant:
+    """Parse one MAF row's protein change (or atypical alteration) in its gene. Raises
     :class:`~actionable.errors.VariantParseError` when there is none or it is malformed.
+    A row of the ``Other Biomarkers`` pseudo-gene is read without a gene.
 
-    >>> str(parse_maf_change("TP53", "p.R213*"))
-    'TP53 R213*'
+    >>> str(parse_maf_change("TP53", "p.R213*")), str(parse_maf_change("Other Biomarkers", "MSI-H"))
+    ('TP53 R213*', 'MSI-H')
+    >>> parse_maf_change("BRCA2", "p.S1982fs", origin="germline").origin
+    'germline'
+    >>> str(parse_maf_change("BRAF", "Oncogenic Mutations"))
+    'BRAF oncogenic mutation'
     """
     text = maf_change_text(hgvsp_short, hgvsp)
     if not text or text in ("p.?", "p.="):
@@ -134,7 +196,20 @@ def parse_maf_change(symbol: str, hgvsp_short: str, hgvsp: str = "") -> Variant:
             "no protein change (HGVSp_Short and HGVSp are empty)",
             "fill HGVSp_Short, e.g. p.V600E",
         )
-    return parse_variant(text, gene=symbol)
+    if symbol.strip().lower() in BIOMARKER_SYMBOLS:
+        return parse_variant(text, origin=origin)
+    try:
+        return parse_variant(text, gene=symbol, origin=origin)
+    except VariantParseError:
+        if text.startswith("p.") or not symbol.strip():
+            raise
+        # Atypical alterations (``Oncogenic Mutations``, ``Truncating Mutations``) read
+        # only after their gene, as a report line writes them.
+        try:
+            return parse_variant(f"{symbol} {text}", origin=origin)
+        except VariantParseError:
+            pass
+        raise
 
 
 def _cell(cells: Sequence[str], index: int | None) -> str:
@@ -190,17 +265,28 @@ def _row_record(
     short = _cell(cells, columns.hgvsp_short)
     full = _cell(cells, columns.hgvsp)
     text = f"{symbol} {short or full}".strip()
+    tumor = columns.tumor_text(cells)
     if sample is None:
         return Record(source, line, None, text=text, status="error", reason="no sample barcode")
     klass = _cell(cells, columns.classification)
     if klass in NON_CODING_CLASSES or (klass == "Splice_Region" and not (short or full)):
         return Record(
-            source, line, sample, text=text, status="skipped", reason=f"non-coding: {klass}"
+            source,
+            line,
+            sample,
+            text=text,
+            status="skipped",
+            reason=f"non-coding: {klass}",
+            tumor=tumor,
         )
-    if not symbol:
-        return Record(source, line, sample, text=text, status="error", reason="no Hugo_Symbol")
+    if not symbol and not short:
+        return Record(
+            source, line, sample, text=text, status="error", reason="no Hugo_Symbol", tumor=tumor
+        )
     try:
-        variant = parse_maf_change(symbol, short, full)
+        variant = parse_maf_change(symbol, short, full, columns.origin(cells))
     except VariantParseError as error:
-        return Record(source, line, sample, text=text, status="error", reason=str(error))
-    return Record(source, line, sample, variant, text)
+        return Record(
+            source, line, sample, text=text, status="error", reason=str(error), tumor=tumor
+        )
+    return Record(source, line, sample, variant, text, tumor=tumor)

@@ -197,9 +197,7 @@ def variant_relevance(report: Report) -> tuple[VariantRow, ...]:
         call = calls.get(v)
         if v in best:
             rec = best[v]
-            rows.append(
-                VariantRow(v, "actionable", f"level {rec.level}: {rec.therapy.name}", call)
-            )
+            rows.append(VariantRow(v, "actionable", f"level {rec.level}: {rec.therapy.name}", call))
             continue
         reason = reasons.get(v, "")
         prefix = f"{v}: "

@@ -1,9 +1,10 @@
 """The cohort funnel as a picture (matplotlib, Agg backend; PNG or SVG by suffix).
 
+It takes anything with a ``threshold`` and funnel ``counts`` (:class:`FunnelCounts`),
+such as :class:`actionable.cohort.Funnel`, so the report layer needs no cohort code.
+
 >>> import tempfile, pathlib
->>> from actionable.cohort import Funnel
->>> f = Funnel(threshold="2", screened=("A", "B"), sequenced=("A",), actionable=("A",),
-...            treated=("A",))
+>>> f = Counts("2", {"screened": 2, "sequenced": 1, "actionable": 1, "treated": 1})
 >>> plot_funnel(f, pathlib.Path(tempfile.mkdtemp()) / "f.svg").suffix
 '.svg'
 """
@@ -11,16 +12,37 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NamedTuple, Protocol
 
 from .._files import atomic_write
 from ..errors import MissingExtraError
 
-if TYPE_CHECKING:
-    from ..cohort import Funnel
+__all__ = ["Counts", "FunnelCounts", "plot_funnel"]
 
-__all__ = ["plot_funnel"]
+
+class FunnelCounts(Protocol):
+    """What the plot reads: the level threshold and patients per stage, in funnel
+    order (``screened``, ``sequenced``, ``actionable``, ``treated``)."""
+
+    @property
+    def threshold(self) -> str: ...
+
+    @property
+    def counts(self) -> Mapping[str, int]: ...
+
+
+class Counts(NamedTuple):
+    """Plain funnel counts, for plotting without a screened cohort.
+
+    >>> Counts("1", {"screened": 3}).counts["screened"]
+    3
+    """
+
+    threshold: str
+    counts: Mapping[str, int]
+
 
 _LABELS = {
     "screened": "Screened",
@@ -31,13 +53,12 @@ _LABELS = {
 _COLOURS = ("#9ecae1", "#4292c6", "#2171b5", "#08306b")
 
 
-def plot_funnel(funnel: Funnel, path: str | Path, *, title: str | None = None) -> Path:
+def plot_funnel(funnel: FunnelCounts, path: str | Path, *, title: str | None = None) -> Path:
     """Draw the funnel (centred horizontal bars, one per stage, with counts) to
     ``path``; the format follows the suffix (``.png``, ``.svg``, ``.pdf``).
 
     >>> import tempfile, pathlib
-    >>> from actionable.cohort import Funnel
-    >>> f = Funnel(threshold="2", screened=("A",), sequenced=(), actionable=(), treated=())
+    >>> f = Counts("2", {"screened": 1, "sequenced": 0, "actionable": 0, "treated": 0})
     >>> plot_funnel(f, pathlib.Path(tempfile.mkdtemp()) / "f.png", title="Study").suffix
     '.png'
     """

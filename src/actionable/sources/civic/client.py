@@ -1,5 +1,4 @@
-"""The live CIViC GraphQL client, per gene, through the cached HTTP session.
-"""
+"""The live CIViC GraphQL client, per gene, through the cached HTTP session."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""CIViC diseases (DOID) -> OncoTree codes: curated overrides, the UMLS bridge, names.
-"""
+"""CIViC diseases (DOID) -> OncoTree codes: curated overrides, the UMLS bridge, names."""
 
 from __future__ import annotations
 
@@ -19,6 +18,7 @@ from ...errors import UnknownTumorError
 from .items import Skip
 
 log = logging.getLogger(__name__)
+
 
 # --------------------------------------------------------------------------- diseases
 class DiseaseMapper:
@@ -98,5 +98,3 @@ def _narrow(codes: set[str], name: str) -> tuple[str, ...]:
         return (sorted(named)[0],)
     keep = [c for c in codes if not any(c != o and c in tumors.descendants(o) for o in codes)]
     return tuple(sorted(keep))
-
-

@@ -1,6 +1,5 @@
 """One CIViC evidence item or assertion, and why an item is not converted."""
 
-
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -25,7 +24,6 @@ REASONS: Mapping[str, str] = {
     "unknown_drug": "drug not in knowledgebase/drugs*.yaml (live client only)",
     "loader_rejected": "the rule loader rejected the generated rule",
 }
-
 
 
 # --------------------------------------------------------------------------- items
@@ -106,5 +104,3 @@ class Skip(Exception):  # noqa: N818 - a control-flow signal, not an error for c
         self.reason = reason
         self.detail = detail
         super().__init__(f"{reason}: {detail}" if detail else reason)
-
-

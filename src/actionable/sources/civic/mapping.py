@@ -21,6 +21,7 @@ from .items import CivicItem, Skip
 
 log = logging.getLogger(__name__)
 
+
 # --------------------------------------------------------------------------- effect, level
 def effect_for(direction: str, significance: str) -> str:
     """Rule effect for a CIViC evidence direction and significance.
@@ -541,7 +542,6 @@ def _curated_index() -> dict[str, str]:
     return index
 
 
-
 # --------------------------------------------------------------------------- conversion
 _LEVEL_WORDS = {
     "A": "validated",
@@ -677,5 +677,3 @@ def _citations(item: CivicItem) -> list[Citation]:
         for eid in item.evidence_ids[:8]
     )
     return out
-
-

@@ -1,5 +1,4 @@
-"""CIViC monthly release TSVs -> ``rules/civic/*.yaml`` (read, convert, write atomically).
-"""
+"""CIViC monthly release TSVs -> ``rules/civic/*.yaml`` (read, convert, write atomically)."""
 
 from __future__ import annotations
 
@@ -27,6 +26,7 @@ from .items import OUT_OF_SCOPE_REASONS, POLICY_REASONS, REASONS, CivicItem, Ski
 from .mapping import DrugNamer, convert_item, split_therapies
 
 log = logging.getLogger(__name__)
+
 
 # --------------------------------------------------------------------------- release TSVs
 def _read_tsv(path: Path) -> list[dict[str, str]]:
@@ -447,5 +447,3 @@ def import_release(
     (target / "IMPORT_REPORT.md").write_text(result.report_markdown(), encoding="utf-8")
     (target / "IMPORT_REPORT.tsv").write_text(result.report_tsv(), encoding="utf-8")
     return result
-
-
