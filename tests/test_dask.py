@@ -100,6 +100,12 @@ def test_two_workers_write_what_one_process_writes(
     # Each worker process compiled (or loaded) the rules at most once: never pickled.
     loads = client.run(lambda: adask._engine_for.cache_info().misses)
     assert set(loads.values()) == {1}
+    # Each worker's annotator evaluates a distinct (alteration, tumor, context, facts) once.
+    misses = client.run(
+        lambda: sum(a._memo.cache_info().misses for a in adask._annotators.values())
+    )
+    hits = client.run(lambda: sum(a._memo.cache_info().hits for a in adask._annotators.values()))
+    assert 0 < sum(misses.values()) < run.with_rules - run.skipped and sum(hits.values()) > 0
 
 
 def test_annotated_frame_has_the_single_process_columns_and_values(
@@ -144,9 +150,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_no_row(
         client, fragile, tmp_path / "dask.tsv", clinical=clinical, comments=["#version 2.4"]
     )
     assert (tmp_path / "killed").exists()  # the worker did die mid-run
-    assert (tmp_path / "dask.tsv").read_text(encoding="utf-8") == single.read_text(
-        encoding="utf-8"
-    )
+    assert (tmp_path / "dask.tsv").read_text(encoding="utf-8") == single.read_text(encoding="utf-8")
     assert run.rows == 20_000
 
 

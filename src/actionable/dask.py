@@ -57,7 +57,7 @@ from ._files import atomic_output, refuse_overwrite
 from .cohort import ANNOTATION_COLUMNS, Annotator, Funnel, load_clinical
 from .cohort.annotator import _annotate_lines, _collect_maf_context
 from .cohort.funnel import _clinical_table, _Collected, _funnel
-from .cohort.pool import _count_lines, _read_range, _Task
+from .cohort.pool import _count_lines, _Task
 from .cohort.writer import (
     _biomarker_records,
     _extra_records,
@@ -632,7 +632,12 @@ def _spec_lines(spec: _Spec) -> Iterator[tuple[Iterable[str], IO[str] | None]]:
     """The raw lines of a partition (and the handle of a whole file, for its damage)."""
     path, begin, end, first_line = spec
     if begin >= 0:
-        yield _read_range(Path(path), begin, end), None
+        # One read and one decode for the range (bytes that are not UTF-8 decode as in
+        # open_text); lines end at "\n" only, as the file's own reader splits them.
+        with open(path, "rb") as raw:
+            raw.seek(begin)
+            text = raw.read(end - begin).decode("utf-8", errors=_TEXT_FALLBACK)
+        yield io.StringIO(text, newline="\n"), None
         return
     with open_text(path) as handle:
         for _ in range(first_line - 1):
@@ -711,6 +716,11 @@ def annotate_files(
     info = cast("dict[str, Any]", cluster.scheduler_info())
     workers = len(info.get("workers", {}))
     threads = max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
+    if str(out) == "-" or (not hasattr(maf, "dask") and "-" in [str(p) for p in maf]):
+        raise ArgumentError(
+            "standard input or output (-) cannot be shared with Dask workers. Give files: "
+            "the MAF paths must be readable by every worker, the output is written here."
+        )
     out_path = Path(out)
     targets = {k: _side(out_path, k) for k in ("cna", "fusions", "biomarkers")}
     files = None if hasattr(maf, "dask") else [Path(p) for p in cast("Sequence[str]", maf)]
