@@ -43,6 +43,14 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _peak_of_this_process() -> float:
+    # VmHWM, not ru_maxrss: a spawned worker's ru_maxrss starts at its parent's peak.
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -108,9 +116,7 @@ def main() -> None:
                     for part in task["startstops"]
                     if part["action"] == "compute"
                 )
-                peaks = client.run(
-                    lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-                )
+                peaks = client.run(_peak_of_this_process)
                 # CPU seconds of the (restarted) worker processes: the machine is shared,
                 # so wall time alone mixes in other programs' load.
                 cpus = client.run(_cpu)

@@ -11,7 +11,8 @@ and the same values:
   line numbers and each partition's ``attrs["source"]`` its path, so messages name
   ``file:line`` as the single-process path does;
 * :func:`annotate_frame` returns the annotated frame (lazy); :func:`annotate_files`
-  annotates files on a ``distributed`` client and writes the TSV ``annotate`` writes;
+  writes the TSV ``annotate`` writes from a frame or, faster, from MAF files whose byte
+  ranges go through the single-process row loop as text (``annotate --scheduler``);
 * :func:`screen_frame` computes the funnel as a reduction over partitions and returns
   the :class:`~actionable.cohort.Funnel` that :func:`~actionable.cohort.screen` returns;
 * :func:`diff_annotations` lists per sample the recommendations gained, lost or changed
@@ -43,6 +44,8 @@ import dataclasses
 import functools
 import importlib
 import io
+import shutil
+import tempfile
 import threading
 import uuid
 from collections import Counter, OrderedDict, defaultdict, deque
@@ -87,12 +90,15 @@ if TYPE_CHECKING:
     from distributed import Client
 
 __all__ = [
+    "DIFF_HEADER",
     "AnnotateRun",
     "AnnotationChange",
+    "annotate_command",
     "annotate_files",
     "annotate_frame",
     "connect",
     "diff_annotations",
+    "diff_command",
     "from_rows",
     "maf_frame",
     "parquet_frame",
@@ -632,17 +638,33 @@ def _spec_lines(spec: _Spec) -> Iterator[tuple[Iterable[str], IO[str] | None]]:
     """The raw lines of a partition (and the handle of a whole file, for its damage)."""
     path, begin, end, first_line = spec
     if begin >= 0:
-        # One read and one decode for the range (bytes that are not UTF-8 decode as in
-        # open_text); lines end at "\n" only, as the file's own reader splits them.
-        with open(path, "rb") as raw:
-            raw.seek(begin)
-            text = raw.read(end - begin).decode("utf-8", errors=_TEXT_FALLBACK)
-        yield io.StringIO(text, newline="\n"), None
+        yield _range_lines(path, begin, end), None
         return
     with open_text(path) as handle:
         for _ in range(first_line - 1):
             handle.readline()
         yield handle, handle
+
+
+def _range_lines(path: str, begin: int, end: int, block: int = 1 << 24) -> Iterator[str]:
+    """The lines of bytes [begin, end), read in blocks cut at line ends (memory stays at a
+    block whatever the range) and decoded as open_text decodes (not UTF-8: Windows-1252)."""
+    with open(path, "rb") as raw:
+        raw.seek(begin)
+        left = end - begin
+        carry = b""
+        while left > 0:
+            data = raw.read(min(block, left))
+            if not data:
+                break
+            left -= len(data)
+            data = carry + data
+            cut = data.rfind(b"\n") + 1 if left > 0 else len(data)
+            carry = data[cut:]
+            text = data[:cut].decode("utf-8", errors=_TEXT_FALLBACK)
+            yield from io.StringIO(text, newline="\n")
+        if carry:
+            yield carry.decode("utf-8", errors=_TEXT_FALLBACK)
 
 
 def _range_context(spec: _Spec, columns: MafColumns, run: _Run) -> dict[str, set[Variant]]:
@@ -651,14 +673,15 @@ def _range_context(spec: _Spec, columns: MafColumns, run: _Run) -> dict[str, set
 
 
 def _range_annotate(
-    spec: _Spec, columns: MafColumns, width: int, run: _Run, context: _Context
+    spec: _Spec, columns: MafColumns, width: int, run: _Run, context: _Context, target: str
 ) -> tuple[str, Counter[str], str | None]:
-    """A partition of a MAF file through the single-process row loop, as text."""
-    sink = io.StringIO()
-    with _spec_lines(spec) as (lines, handle):
+    """A partition of a MAF file through the single-process row loop, written to the part
+    file ``target`` (replaced whole, so a task run again after a lost worker leaves one
+    copy); returns the part's path for the client to append."""
+    with _spec_lines(spec) as (lines, handle), atomic_output(Path(target)) as sink:
         counts = _annotate_lines(_annotator(run, context), lines, columns, width, spec[3], sink)
         damage = damage_of(handle) if handle is not None else None
-    return sink.getvalue(), counts, damage
+    return target, counts, damage
 
 
 def annotate_files(
@@ -763,36 +786,47 @@ def annotate_files(
     full = _context_of([*found, context or {}, local.context])
     shared_context = cluster.scatter(full, broadcast=True, hash=False)
     width = len(header)
-    jobs = (
-        [
-            delayed(_range_annotate)(spec, columns, width, shared_run, shared_context)
-            for spec in specs
-        ]
-        if files is not None
-        else [delayed(_annotate_render)(p, shared_run, shared_context) for p in parts]
-    )
-    limit = window or max(2, 2 * threads)
-    totals: Counter[str] = Counter()
-    with atomic_output(out_path) as sink:
-        for comment in comments:
-            sink.write(comment + "\n")
-        sink.write("\t".join([*header, *ANNOTATION_COLUMNS]) + "\n")
-        pending: deque[Any] = deque()
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    # File partitions are written by the workers beside the output (the folder is shared
+    # as the MAFs are) and appended here in order: no text goes through the scheduler.
+    with tempfile.TemporaryDirectory(prefix=f".{out_path.name}.parts-", dir=out_path.parent) as tmp:
+        jobs = (
+            [
+                delayed(_range_annotate)(
+                    spec, columns, width, shared_run, shared_context, f"{tmp}/part{n:06d}.tsv"
+                )
+                for n, spec in enumerate(specs)
+            ]
+            if files is not None
+            else [delayed(_annotate_render)(p, shared_run, shared_context) for p in parts]
+        )
+        limit = window or max(2, 2 * threads)
+        totals: Counter[str] = Counter()
+        with atomic_output(out_path) as sink:
+            for comment in comments:
+                sink.write(comment + "\n")
+            sink.write("\t".join([*header, *ANNOTATION_COLUMNS]) + "\n")
+            pending: deque[Any] = deque()
 
-        def drain(keep: int) -> None:
-            while len(pending) > keep:
-                result = pending.popleft().result()
-                text, counts, damage = cast("tuple[str, Counter[str], str | None]", result)
-                sink.write(text)
-                totals.update(counts)
-                if damage is not None:
-                    totals["errors"] += 1
-                    warnings.append(f"{damage}; the rows before the damage were annotated")
+            def drain(keep: int) -> None:
+                while len(pending) > keep:
+                    result = pending.popleft().result()
+                    text, counts, damage = cast("tuple[str, Counter[str], str | None]", result)
+                    if files is None:
+                        sink.write(text)
+                    else:
+                        with open(text, encoding="utf-8", newline="") as part:
+                            shutil.copyfileobj(part, sink, 1 << 22)
+                        Path(text).unlink()
+                    totals.update(counts)
+                    if damage is not None:
+                        totals["errors"] += 1
+                        warnings.append(f"{damage}; the rows before the damage were annotated")
 
-        for job in jobs:
-            pending.append(cluster.compute(job))
-            drain(limit)
-        drain(0)
+            for job in jobs:
+                pending.append(cluster.compute(job))
+                drain(limit)
+            drain(0)
     # The side outputs and the warnings as annotate() writes them, from the same counts.
     outputs = [str(out_path)]
     local.context.clear()
