@@ -1199,9 +1199,10 @@ def annotate_command(
     >>> _ = (d / "a.maf").write_text("Hugo_Symbol\\tTumor_Sample_Barcode\\tHGVSp_Short\\n"
     ...                              "KRAS\\tP1\\tp.G12C\\n")
     >>> with connect("local:1", processes=False) as client:  # or scheduler="local:2"
-    ...     run = annotate_command(d / "*.maf", d / "out.tsv", scheduler=client.scheduler.address)
-    >>> run.rows, run.with_rules, run.annotated
-    (1, 1, 1)
+    ...     address = client.scheduler.address
+    ...     run = annotate_command(d / "*.maf", d / "out.tsv", scheduler=address, tumor="LUAD")
+    >>> run.rows, run.with_rules, run.annotated, run.tumor_sources["default"]
+    (1, 1, 1, 1)
     """
     files = _expand([maf], "--parquet" if parquet else "MAF")
     records = list(_extra_records(cna, fusions, min_fusion_reads))
