@@ -184,23 +184,44 @@ def _annotate(args: argparse.Namespace) -> int:
 
 
 def _run_annotate(args: argparse.Namespace) -> int:
-    from .cohort import annotate
+    from .cohort import AnnotateSummary, annotate
     from .cohort.writer import TUMOR_PRECEDENCE
 
     print(f"actionable: {TUMOR_PRECEDENCE}", file=sys.stderr)
-    summary = annotate(
-        args.maf,
-        args.output,
-        clinical=args.clinical,
-        cna=args.cna or (),
-        fusions=args.fusions or (),
-        rules=args.rules,
-        sources=args.sources.split(",") if args.sources else None,
-        jobs=args.jobs,
-        extra_columns=args.extra_columns,
-        tumor=args.tumor,
-        min_fusion_reads=args.min_fusion_reads,
-    )
+    summary: AnnotateSummary | AnnotateRun
+    if args.scheduler or args.parquet:
+        from .dask import AnnotateRun, annotate_command
+
+        if not args.scheduler:
+            raise ValueError("--parquet needs --scheduler; e.g. add --scheduler local:2")
+        summary = annotate_command(
+            args.maf,
+            args.output,
+            scheduler=args.scheduler,
+            parquet=args.parquet,
+            clinical=args.clinical,
+            cna=args.cna or (),
+            fusions=args.fusions or (),
+            rules=args.rules,
+            sources=args.sources.split(",") if args.sources else None,
+            tumor=args.tumor,
+            min_fusion_reads=args.min_fusion_reads,
+            extra_columns=args.extra_columns,
+        )
+    else:
+        summary = annotate(
+            args.maf,
+            args.output,
+            clinical=args.clinical,
+            cna=args.cna or (),
+            fusions=args.fusions or (),
+            rules=args.rules,
+            sources=args.sources.split(",") if args.sources else None,
+            jobs=args.jobs,
+            extra_columns=args.extra_columns,
+            tumor=args.tumor,
+            min_fusion_reads=args.min_fusion_reads,
+        )
     for warning in summary.warnings:
         print(f"actionable: warning: {warning}", file=sys.stderr)
     print(f"actionable: {_sources_line(summary.tumor_sources)}", file=sys.stderr)
@@ -219,6 +240,21 @@ def _sources_line(sources: dict[str, int]) -> str:
         f"{sources.get('clinical', 0)} from the clinical table, {sources.get('default', 0)} "
         f"from --tumor, {sources.get('none', 0)} with none (tumor-agnostic rules only)"
     )
+
+
+def _diff_annotations(args: argparse.Namespace) -> int:
+    from .dask import diff_command
+
+    text, changes = diff_command(args.old, args.new, args.output, args.scheduler)
+    if args.output is None:
+        sys.stdout.write(text)
+    kinds = {k: sum(c.change == k for c in changes) for k in ("gained", "lost", "changed")}
+    print(
+        f"{len({c.sample for c in changes})} samples with changes: "
+        + ", ".join(f"{n} {k}" for k, n in kinds.items()),
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _cohort_inputs(args: argparse.Namespace) -> dict[str, object]:
@@ -341,6 +377,8 @@ examples:
   actionable annotate cohort.maf --tumor LUAD -o - | head
   actionable annotate cohort.maf --clinical clinical.tsv --cna data_cna.txt \\
       --fusions star-fusion.fusion_predictions.tsv -o annotated.tsv --jobs 4
+  actionable annotate 'mafs/*.maf' --clinical clinical.tsv -o annotated.tsv \\
+      --scheduler local:4                     # or tcp://scheduler:8786
 """
 
 SCREEN_EXAMPLES = """\
@@ -530,7 +568,26 @@ def _parser() -> argparse.ArgumentParser:
         help="after the annotator's columns, add ACTIONABLE_RULE_IDS, RATIONALE, ACTIONABLE_ERROR",
     )
     _tumor_options(an)
+    an.add_argument(
+        "--scheduler",
+        help="annotate on Dask (actionable[dask]): a scheduler address, or local:N for N "
+        "local worker processes; MAF may then be a quoted glob, one partition per file",
+    )
+    an.add_argument(
+        "--parquet", action="store_true", help="with --scheduler: MAF rows are Parquet files"
+    )
     an.set_defaults(func=_annotate)
+
+    df = commands.add_parser(
+        "diff-annotations",
+        help="what changed between two annotated tables (e.g. two knowledge-base versions)",
+        description="List per sample the recommendations gained, lost or changed in level.",
+    )
+    df.add_argument("old", type=Path, help="annotated TSV (annotate's output) before")
+    df.add_argument("new", type=Path, help="annotated TSV after")
+    df.add_argument("--output", "-o", type=Path, help="write the TSV here (default: stdout)")
+    df.add_argument("--scheduler", help="compare on Dask: an address or local:N")
+    df.set_defaults(func=_diff_annotations)
 
     sc = commands.add_parser(
         "screen",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from ..tumors import resolve_tumor
 from ..variants import parse_variant
 from .annotator import _engine
 from .columns import _SENSITIVE
-from .pool import _evaluate_patient
+from .pool import _evaluate_patient, _Task
 from .progress import _Progress
 
 __all__ = ["Funnel", "Patient", "read_variant_files", "screen"]
@@ -235,7 +235,26 @@ def screen(
     """
     if threshold not in _SENSITIVE:
         raise ValueError(f"threshold {threshold!r}: use one of {', '.join(_SENSITIVE)}")
-    table = list(read_clinical(clinical))
+    records, errors = _clinical_table(read_clinical(clinical))
+    collected = _Collected()
+    bar = _Progress("read records", progress, unit=" records")
+    number = 0
+    for record in read_variant_files(maf, vcf, cna, fusions, min_fusion_reads=min_fusion_reads):
+        number += 1
+        if not number & 0x3FFF:
+            bar.update(number)
+        collected.add(record, records)
+    bar.done(number)
+    return _funnel(
+        records, errors, collected, threshold=threshold, rules=rules, sources=sources,
+        jobs=jobs, progress=progress, tumor=tumor,
+    )  # fmt: skip
+
+
+def _clinical_table(
+    table: Iterable[ClinicalRecord],
+) -> tuple[dict[str, ClinicalRecord], list[str]]:
+    """The screened patients (first row per sample) and the clinical rows' problems."""
     errors: list[str] = []
     records: dict[str, ClinicalRecord] = {}
     for row in table:
@@ -248,41 +267,85 @@ def screen(
         records[row.sample] = row
         if row.error:
             errors.append(f"{row.source}:{row.line}: sample {row.sample}: {row.error}")
-    variants: dict[str, dict[Variant, None]] = defaultdict(dict)
-    issues: dict[str, list[str]] = defaultdict(list)
-    issue_counts: dict[str, Counter[str]] = defaultdict(Counter)
-    seen: set[str] = set()
-    unknown: Counter[str] = Counter()
-    maf_tumors: dict[str, str] = {}
-    bad_codes: Counter[str] = Counter()
-    bar = _Progress("read records", progress, unit=" records")
-    number = 0
-    for record in read_variant_files(maf, vcf, cna, fusions, min_fusion_reads=min_fusion_reads):
-        number += 1
-        if not number & 0x3FFF:
-            bar.update(number)
+    return records, errors
+
+
+class _Collected:
+    """What the variant records tell the funnel, per sample and in record order.
+
+    Two collections of consecutive records merge (:meth:`merge`) into the collection of
+    all of them, so the records can be read in parts (``actionable.dask`` reduces them).
+    """
+
+    def __init__(self) -> None:
+        self.variants: dict[str, dict[Variant, None]] = defaultdict(dict)
+        self.issues: dict[str, list[str]] = defaultdict(list)
+        self.issue_counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self.seen: dict[str, None] = {}
+        self.unknown: Counter[str] = Counter()
+        self.errors: list[str] = []
+        self.maf_tumors: dict[str, str] = {}
+        self.bad_codes: Counter[str] = Counter()
+
+    def add(self, record: Record, known: Container[str]) -> None:
         sample = record.sample
         if sample is None:
-            errors.append(f"{record.source}:{record.line}: {record.reason}")
-            continue
-        if sample not in records:
-            unknown[sample] += 1
-            continue
-        seen.add(sample)
-        if record.tumor and sample not in maf_tumors:
+            self.errors.append(f"{record.source}:{record.line}: {record.reason}")
+            return
+        if sample not in known:
+            self.unknown[sample] += 1
+            return
+        self.seen[sample] = None
+        if record.tumor and sample not in self.maf_tumors:
             if _tumor_code(record.tumor):
-                maf_tumors[sample] = record.tumor
+                self.maf_tumors[sample] = record.tumor
             else:
-                bad_codes[record.tumor] += 1
+                self.bad_codes[record.tumor] += 1
         if record.variant is not None:
-            variants[sample][record.variant] = None
+            self.variants[sample][record.variant] = None
         else:
-            issue_counts[sample][f"{record.status}: {record.reason}"] += 1
-            if len(issues[sample]) < 50:
-                issues[sample].append(
+            self.issue_counts[sample][f"{record.status}: {record.reason}"] += 1
+            if len(self.issues[sample]) < 50:
+                self.issues[sample].append(
                     f"{record.source}:{record.line}: {record.status}: {record.reason}"
                 )
-    bar.done(number)
+
+    def merge(self, later: _Collected) -> _Collected:
+        for sample, variants in later.variants.items():
+            self.variants[sample].update(variants)
+        for sample, issues in later.issues.items():
+            kept = self.issues[sample]
+            kept.extend(issues[: max(0, 50 - len(kept))])
+        for sample, counts in later.issue_counts.items():
+            self.issue_counts[sample].update(counts)
+        self.seen.update(later.seen)
+        self.unknown.update(later.unknown)
+        self.errors.extend(later.errors)
+        for sample, text in later.maf_tumors.items():
+            self.maf_tumors.setdefault(sample, text)
+        self.bad_codes.update(later.bad_codes)
+        return self
+
+
+def _funnel(
+    records: dict[str, ClinicalRecord],
+    errors: list[str],
+    collected: _Collected,
+    *,
+    threshold: str,
+    rules: str | Path | Engine | None,
+    sources: Iterable[str] | None,
+    jobs: int = 1,
+    progress: bool | None = None,
+    tumor: str | None = None,
+    run: Callable[[list[_Task]], dict[str, Report]] | None = None,
+) -> Funnel:
+    """The funnel from the clinical table and the collected records; ``run`` evaluates
+    the patients' tasks elsewhere (default: here, or in ``jobs`` processes)."""
+    errors = [*errors, *collected.errors]
+    variants, issues, issue_counts = collected.variants, collected.issues, collected.issue_counts
+    seen, unknown = collected.seen, collected.unknown
+    maf_tumors, bad_codes = collected.maf_tumors, collected.bad_codes
     for sample, n in sorted(unknown.items()):
         errors.append(f"sample {sample} has {n} variant rows but is not in the clinical table")
 
@@ -314,7 +377,7 @@ def screen(
             f"{len(none)} patients have no tumor type in the MAF's ONCOTREE_CODE, the "
             f"clinical table or --tumor ({shown}): evaluated with tumor-agnostic rules only"
         )
-    tasks = []
+    tasks: list[_Task] = []
     for sample in sequenced:
         row = records[sample]
         listed = tuple(variants.get(sample, {}))
@@ -332,7 +395,9 @@ def screen(
         )
     reports: dict[str, Report] = {}
     evaluated = _Progress("evaluate patients", progress, total=len(tasks), unit=" patients")
-    if jobs > 1 and len(tasks) > 1:
+    if run is not None:
+        reports.update(run(tasks))
+    elif jobs > 1 and len(tasks) > 1:
         with multiprocessing.get_context("spawn").Pool(min(jobs, len(tasks))) as pool:
             chunk = max(1, len(tasks) // (jobs * 16))
             for sample, report in pool.imap(_evaluate_patient, tasks, chunksize=chunk):
