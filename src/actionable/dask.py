@@ -795,8 +795,10 @@ def annotate_files(
             local.add_context(record.sample, record.variant)
         elif record.sample is None and record.status == "error":
             warnings.append(f"{record.source}:{record.line}: {record.reason}")
-    # The clinical table travels once per worker; the context after the first pass.
-    shared_run = cluster.scatter(run, broadcast=True, hash=False)
+    # The clinical table travels once per worker; the context after the first pass. Both
+    # are literal tasks of the graph, not scattered data: a worker lost mid-run takes its
+    # copy with it, and the scheduler can make a literal again, never scattered data.
+    shared_run = delayed(run, traverse=False, name=f"actionable-run-{run.token}")
     found: list[dict[str, set[Variant]]] = []
     if _needs_context(local):
         tasks = (
@@ -806,7 +808,7 @@ def annotate_files(
         )
         found = cast("list[dict[str, set[Variant]]]", cluster.gather(cluster.compute(tasks)))
     full = _context_of([*found, context or {}, local.context])
-    shared_context = cluster.scatter(full, broadcast=True, hash=False)
+    shared_context = delayed(full, traverse=False, name=f"actionable-context-{full.token}")
     width = len(header)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     # File partitions are written by the workers beside the output (the folder is shared
