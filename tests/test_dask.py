@@ -257,3 +257,18 @@ def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_bad_scheduler_is_refused_with_the_fix(spec: str) -> None:
     with pytest.raises(ValueError, match="local:2"):
         adask.connect(spec)
+
+
+def test_extra_columns_follow_the_annotators_on_dask_as_in_one_process() -> None:
+    rows = adask.from_rows([
+        {"Hugo_Symbol": "BRAF", "Tumor_Sample_Barcode": "P1", "HGVSp_Short": "p.V600E"},
+        {"Hugo_Symbol": "TTN", "Tumor_Sample_Barcode": "P1", "HGVSp_Short": "p.A100V"},
+    ])  # fmt: skip
+    clinical = {"P1": {"tumor": "MEL"}}
+    plain = adask.annotate_frame(rows, clinical).compute(scheduler="sync")
+    extra = adask.annotate_frame(rows, clinical, extra_columns=True).compute(scheduler="sync")
+    assert list(plain.columns)[-1] == "PX_CITATIONS"
+    assert list(extra.columns)[-3:] == ["ACTIONABLE_RULE_IDS", "RATIONALE", "ACTIONABLE_ERROR"]
+    braf = extra.iloc[0]
+    assert braf["HIGHEST_LEVEL"] == "LEVEL_1" and braf["ACTIONABLE_RULE_IDS"]
+    assert "Dabrafenib+Trametinib" in braf["LEVEL_1"].split(",")
