@@ -74,7 +74,7 @@ from .cohort.writer import (
 )
 from .engine import Engine
 from .errors import ArgumentError, InputFileError, MissingExtraError
-from .evaluate import default_engine, evaluate
+from .evaluate import engine_for, evaluate
 from .io import _FALLBACK as _TEXT_FALLBACK
 from .io import ClinicalRecord, Record, damage_of, open_text
 from .io.clinical import _columns as _clinical_columns
@@ -127,9 +127,7 @@ def _import(name: str, feature: str) -> Any:
 @functools.lru_cache(maxsize=8)
 def _engine_for(rules: str | None, sources: tuple[str, ...] | None) -> Engine:
     # One compiled engine per worker process and rule set: tasks carry names, not engines.
-    if rules is None:
-        return default_engine(sources)
-    return Engine.load(rules, sources)
+    return engine_for(rules, sources)
 
 
 @dataclass(frozen=True)

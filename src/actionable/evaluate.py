@@ -45,6 +45,20 @@ def default_engine(sources: Iterable[str] | None = None) -> Engine:
         return engine
 
 
+def engine_for(rules: str | Path | Engine | None, sources: Iterable[str] | None = None) -> Engine:
+    """The engine that ``rules=`` names: an :class:`Engine` as given, ``None`` for the
+    bundled rules of ``sources`` (:func:`default_engine`), or a folder of rule files.
+
+    >>> engine_for(None) is default_engine()
+    True
+    """
+    if isinstance(rules, Engine):
+        return rules
+    if rules is None:
+        return default_engine(sources)
+    return Engine.load(rules, sources)
+
+
 @lru_cache(maxsize=16)
 def _index(engine: Engine) -> RuleIndex:
     # Built once per engine; engines hash by identity.
@@ -140,12 +154,7 @@ def evaluate(
             "possibly in another notation) were evaluated once"
         )
         parsed = unique
-    if isinstance(rules, Engine):
-        engine = rules
-    elif rules is None:
-        engine = default_engine(sources)
-    else:
-        engine = Engine.load(rules, sources)
+    engine = engine_for(rules, sources)
     try:
         # Prior therapies given either way (argument or facts) count alike.
         prior = drugs.parse_therapies([*prior_therapies, *patient.prior_therapies])

@@ -26,7 +26,7 @@ from typing import Any, Literal, get_args
 from .. import tumors
 from ..engine import Engine
 from ..errors import ArgumentError, UnknownTumorError
-from ..evaluate import default_engine, evaluate, kb_version
+from ..evaluate import default_engine, engine_for, evaluate, kb_version
 from ..models import (
     Citation,
     Classification,
@@ -502,13 +502,7 @@ def annotate_variant(
     'missense'
     """
     parsed = parse_variant(variant) if isinstance(variant, str) else variant
-    engine: Engine
-    if isinstance(rules, Engine):
-        engine = rules
-    elif rules is None:
-        engine = default_engine(sources)
-    else:
-        engine = Engine.load(rules, sources)
+    engine = engine_for(rules, sources)
     report = evaluate([parsed], tumor, rules=engine, prior_therapies=prior_therapies, facts=facts)
     if not report.variants:
         raise ArgumentError(

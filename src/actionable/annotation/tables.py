@@ -35,7 +35,7 @@ from typing import IO, Literal
 
 from ..engine import Engine
 from ..errors import ActionableError
-from ..evaluate import default_engine
+from ..evaluate import engine_for
 from ..models import Frozen, Variant
 from .columns import EXTRA_COLUMNS, ONCOKB_COLUMNS, annotation_columns, clean_cell
 from .core import Annotation, annotate_variant
@@ -180,13 +180,7 @@ def table_rows(
     >>> [(r.annotation and r.annotation.oncogenic, r.error) for r in table_rows(items)]
     [('Likely Oncogenic', ''), (None, 'value -3 is not a GISTIC call')]
     """
-    engine = (
-        rules
-        if isinstance(rules, Engine)
-        else default_engine(sources)
-        if rules is None
-        else Engine.load(rules, sources)
-    )
+    engine = engine_for(rules, sources)
     memo: dict[tuple[Variant, str | None], Annotation | str] = {}
     for sample, tumor, variant, text, error in items:
         if variant is None:

@@ -14,7 +14,7 @@ from typing import IO, Any
 from ..annotation import known_genes
 from ..engine import Engine, partitions_for_variant
 from ..errors import UnknownTumorError, VariantParseError
-from ..evaluate import default_engine, evaluate
+from ..evaluate import engine_for, evaluate
 from ..genes import _lookup as _lookup_gene
 from ..io import ClinicalRecord
 from ..io.clinical import read_clinical
@@ -58,12 +58,7 @@ def load_clinical(path: str | Path | None) -> dict[str, ClinicalRecord]:
 
 
 # --------------------------------------------------------------------------- engine helpers
-def _engine(rules: str | Path | Engine | None, sources: Iterable[str] | None) -> Engine:
-    if isinstance(rules, Engine):
-        return rules
-    if rules is None:
-        return default_engine(sources)
-    return Engine.load(rules, sources)
+_engine = engine_for
 
 
 def _pattern_key(pattern: Any) -> str | None:
