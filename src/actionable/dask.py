@@ -62,15 +62,15 @@ from .cohort.annotator import _annotate_lines, _collect_maf_context
 from .cohort.funnel import _clinical_table, _Collected, _funnel
 from .cohort.pool import _count_lines, _Task
 from .cohort.writer import (
+    SIDE_KINDS,
     _biomarker_records,
     _extra_records,
     _is_gzip,
     _maf_header,
-    _maf_tumors,
     _side,
     _tumor_sources,
     _tumor_warnings,
-    _write_records,
+    write_side_outputs,
 )
 from .engine import Engine
 from .errors import ArgumentError, InputFileError, MissingExtraError
@@ -764,7 +764,7 @@ def annotate_files(
             "the MAF paths must be readable by every worker, the output is written here."
         )
     out_path = Path(out)
-    targets = {k: _side(out_path, k) for k in ("cna", "fusions", "sv", "biomarkers")}
+    targets = {k: _side(out_path, k) for k in SIDE_KINDS}
     files = None if hasattr(maf, "dask") else [Path(p) for p in cast("Sequence[str]", maf)]
     refuse_overwrite(
         [out_path, *targets.values()],
@@ -853,12 +853,7 @@ def annotate_files(
     outputs = [str(out_path)]
     local.context.clear()
     local.merge_context(full.variants)
-    maf_tumors = _maf_tumors(totals)
-    for kind, target in targets.items():
-        chosen = [r for k, r in extra if k == kind]
-        if chosen:
-            totals.update(_write_records(local, chosen, target, maf_tumors, kind))
-            outputs.append(str(target))
+    outputs += write_side_outputs(local, extra, out_path, totals)
     warnings.extend(_tumor_warnings(totals))
     sources_seen = _tumor_sources(totals)
     return AnnotateRun(

@@ -155,7 +155,7 @@ def annotate(
     started = time.perf_counter()
     to_stdout = str(out) == "-"
     # Before anything is read: an output that is an input would be destroyed.
-    kinds = ("cna", "fusions", "sv", "biomarkers")
+    kinds = SIDE_KINDS
     out_path = Path(out)
     targets = [] if to_stdout else [out_path, *(_side(out_path, k) for k in kinds)]
     refuse_overwrite(
@@ -247,14 +247,8 @@ def annotate(
             counts["errors"] += 1
             warnings.append(f"{damage}; the rows before the damage were annotated")
     bar.done(counts["rows"])
-    maf_tumors = _maf_tumors(counts)
     outputs = ["-" if to_stdout else str(out_path)]
-    for kind in kinds:
-        records = [r for k, r in extra if k == kind]
-        if records:
-            target = _side(out_path, kind)
-            counts.update(_write_records(annotator, records, target, maf_tumors, kind))
-            outputs.append(str(target))
+    outputs += write_side_outputs(annotator, extra, out_path, counts, kinds)
     warnings.extend(_tumor_warnings(counts))
     sources_seen = _tumor_sources(counts)
     return AnnotateSummary(
@@ -275,6 +269,31 @@ TUMOR_PRECEDENCE = (
     "else --tumor; a sample with none gets tumor-agnostic rules only"
 )
 """The precedence :func:`annotate` applies, as the command line logs it."""
+
+
+SIDE_KINDS = ("cna", "fusions", "sv", "biomarkers")
+"""The side outputs ``annotate`` writes beside its output, in this order."""
+
+
+def write_side_outputs(
+    annotator: Annotator,
+    extra: Sequence[tuple[str, Record]],
+    out: Path,
+    counts: Counter[str],
+    kinds: Sequence[str] = SIDE_KINDS,
+) -> list[str]:
+    """Write the CNA, fusion, SV and biomarker records beside ``out`` (one file a kind
+    that has records, in its OncoKB annotator layout); ``counts`` gains their counts.
+    Returns the paths written. Shared by :func:`annotate` and the Dask path."""
+    maf_tumors = _maf_tumors(counts)
+    written = []
+    for kind in kinds:
+        records = [r for k, r in extra if k == kind]
+        if records:
+            target = _side(out, kind)
+            counts.update(_write_records(annotator, records, target, maf_tumors, kind))
+            written.append(str(target))
+    return written
 
 
 def _side(out: Path, kind: str) -> Path:
