@@ -188,9 +188,9 @@ def _run_annotate(args: argparse.Namespace) -> int:
     from .cohort.writer import TUMOR_PRECEDENCE
 
     print(f"actionable: {TUMOR_PRECEDENCE}", file=sys.stderr)
-    summary: AnnotateSummary | AnnotateRun
+    summary: AnnotateSummary
     if args.scheduler or args.parquet:
-        from .dask import AnnotateRun, annotate_command
+        from .dask import annotate_command
 
         if not args.scheduler:
             raise ValueError("--parquet needs --scheduler; e.g. add --scheduler local:2")

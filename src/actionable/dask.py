@@ -54,10 +54,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
-from pydantic import Field
-
 from ._files import atomic_output, refuse_overwrite
-from .cohort import ANNOTATION_COLUMNS, ONCOKB_COLUMNS, Annotator, Funnel, load_clinical
+from .cohort import (
+    ANNOTATION_COLUMNS,
+    ONCOKB_COLUMNS,
+    AnnotateSummary,
+    Annotator,
+    Funnel,
+    load_clinical,
+)
 from .cohort.annotator import _annotate_lines, _collect_maf_context
 from .cohort.funnel import _clinical_table, _Collected, _funnel
 from .cohort.pool import _count_lines, _Task
@@ -600,22 +605,13 @@ def _annotate_render(
     return _render(out), counts, None
 
 
-class AnnotateRun(Frozen):
+class AnnotateRun(AnnotateSummary):
     """What :func:`annotate_files` did: the counts :func:`actionable.cohort.annotate`
-    reports, the number of partitions and of workers."""
+    reports (:class:`~actionable.cohort.AnnotateSummary`), the number of partitions and
+    of workers."""
 
-    rows: int
-    with_rules: int
-    annotated: int
-    skipped: int
-    errors: int
     partitions: int
     workers: int
-    outputs: tuple[str, ...]
-    warnings: tuple[str, ...] = ()
-    seconds: float = 0.0
-    tumor_sources: dict[str, int] = Field(default_factory=dict)
-    """Samples whose tumor type came from the MAF, the clinical table, ``tumor`` or none."""
 
 
 _Spec = tuple[str, int, int, int]
