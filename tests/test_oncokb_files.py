@@ -195,6 +195,10 @@ def test_fusion_and_sv_layouts_with_extra_columns() -> None:
     assert layout_cells(
         "fusion", TableRow(sample="S4", variant=actionable.parse_variant("ALK fusion"))
     ) == ("S4", "ALK-intragenic")
+    # A record naming no gene (a damaged file) invents neither partners nor a type.
+    unread = TableRow(sample="", text="")
+    assert layout_cells("fusion", unread) == ("", "")
+    assert layout_cells("sv", unread) == ("", "", "", "")
     with pytest.raises(ValueError, match="layout 'vcf'"):
         write_table(io.StringIO(), "vcf", [])  # type: ignore[arg-type]
 

@@ -123,6 +123,12 @@ def layout_cells(layout: Layout, row: TableRow) -> tuple[str, ...]:
         gene, _, rest = row.text.partition(" ")
         return (row.sample, row.cancer_type, gene, clean_cell(rest))
     a, b = _partners(row)
+    if not a:
+        # A record that names no gene (a file that could not be read): nothing to invent,
+        # neither an "-intragenic" fusion nor a structural-variant type.
+        if layout == "fusion":
+            return (row.sample, clean_cell(row.text))
+        return (row.sample, "", "", row.sv_type.upper())
     if layout == "fusion":
         if v is None and row.text:
             return (row.sample, clean_cell(row.text))
